@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by mlra's scripts; sourced, not run.
+
+MLRA_TOP=${MLRA_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+# Build outputs that survive between runs live here, never in the checkout.
+MLRA_CACHE=${MLRA_CACHE:-/var/cache/mlra}
+
+mlra_die() {
+	echo "$(basename "$0"): $*" >&2
+	exit 1
+}
+
+# Print what mlra's builds read (the module, the KUnit graft), one per line.
+mlra_sources() {
+	(cd "$MLRA_TOP" && ls Kbuild Kconfig src/*.[ch] include/mlra/*.h \
+		tests/*.h tests/.kunitconfig 2>/dev/null)
+}
+
+# mlra_copy_sources DEST: a fresh copy of the sources in DEST, keeping their
+# times. Builds run in copies: objects in the checkout would be picked up
+# by a kernel build with O= through its VPATH, and each kernel line needs
+# objects of its own.
+mlra_copy_sources() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	mlra_sources | (cd "$MLRA_TOP" && cpio -pdm --quiet "$1")
+}
+
+# mlra_build_module LINE DIR [MAKE ARGS...]: build mlra.ko for the kernel
+# line (6.1 or 6.12) in DIR; the build's output goes to DIR/build.log.
+mlra_build_module() {
+	_line=$1 _dir=$2
+	shift 2
+	_kdir=$("$MLRA_TOP/scripts/kernel" "$_line" headers) || return 1
+	mlra_copy_sources "$_dir"
+	make -C "$_kdir" M="$_dir" "$@" modules >"$_dir/build.log" 2>&1
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/mm/mlra/: one value per file, root only. A write is parsed
+ * in full before anything changes; a rejected one returns the error and
+ * leaves the old value in place.
+ */
+
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+#include <mlra/compat.h>
+
+#include "mlra.h"
+
+static struct kobject *mlra_kobj;
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(mlra_knobs.enabled));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	unsigned int on;
+	int err;
+
+	err = mlra_parse_uint(buf, 0, 1, &on);
+	if (err)
+		return err;
+	err = mlra_set_enabled(on);
+	return err ? err : count;
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mlra_mode_names[READ_ONCE(mlra_knobs.mode)]);
+}
+
+static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	enum mlra_mode new_mode;
+	int err;
+
+	err = mlra_parse_mode(buf, &new_mode);
+	if (err)
+		return err;
+	err = mlra_set_mode(new_mode);
+	return err ? err : count;
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0600);
+static struct kobj_attribute mode_attr = __ATTR_RW_MODE(mode, 0600);
+
+static struct attribute *mlra_attrs[] = {
+	&enabled_attr.attr,
+	&mode_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mlra);
+
+/**
+ * mlra_sysfs_init() - create /sys/kernel/mm/mlra/ and its files
+ *
+ * Return: 0 or a negative error; on error nothing is left behind.
+ */
+int mlra_sysfs_init(void)
+{
+	struct kobject *mm;
+	int err;
+
+	mm = mlra_mm_kobj_get();
+	if (!mm) {
+		pr_err("/sys/kernel/mm not found\n");
+		return -ENOENT;
+	}
+	mlra_kobj = kobject_create_and_add("mlra", mm);
+	kobject_put(mm);
+	if (!mlra_kobj)
+		return -ENOMEM;
+
+	err = sysfs_create_groups(mlra_kobj, mlra_groups);
+	if (err) {
+		kobject_put(mlra_kobj);
+		return err;
+	}
+	return 0;
+}
+
+/**
+ * mlra_sysfs_exit() - remove /sys/kernel/mm/mlra/
+ *
+ * On return no show() or store() runs any more.
+ */
+void mlra_sysfs_exit(void)
+{
+	sysfs_remove_groups(mlra_kobj, mlra_groups);
+	kobject_put(mlra_kobj);
+}
