@@ -35,3 +35,22 @@ mlra_build_module() {
 	mlra_copy_sources "$_dir"
 	make -C "$_kdir" M="$_dir" "$@" modules >"$_dir/build.log" 2>&1
 }
+
+# mlra_kernel_tree: print the path of Debian's linux-source-6.1 extracted
+# into the cache (for KUnit and checkpatch), extracting it when the
+# tarball is new. A new tree also invalidates the KUnit build.
+mlra_kernel_tree() {
+	_tarball=/usr/src/linux-source-6.1.tar.xz
+	_tree=$MLRA_CACHE/linux-source-6.1
+	[ -f "$_tarball" ] || mlra_die "$_tarball missing: run scripts/setup"
+	_stamp=$(stat -c %Y-%s "$_tarball")
+	if [ "$(cat "$_tree/.mlra-stamp" 2>/dev/null)" != "$_stamp" ]; then
+		echo "extracting $_tarball into $_tree" >&2
+		rm -rf "$_tree" "$MLRA_CACHE/kunit-build"
+		mkdir -p "$_tree"
+		tar -xJf "$_tarball" -C "$_tree" --strip-components=1 ||
+			mlra_die "cannot extract $_tarball"
+		echo "$_stamp" >"$_tree/.mlra-stamp"
+	fi
+	echo "$_tree"
+}

@@ -12,13 +12,14 @@
 
 static bool enabled = true;
 module_param(enabled, bool, 0);
-MODULE_PARM_DESC(enabled, "Initial value of /sys/kernel/mm/mlra/enabled (default: 1)");
+MODULE_PARM_DESC(enabled, "Initial value of the enabled knob (default: 1)");
 
 static char *mode = "observe";
 module_param(mode, charp, 0);
-MODULE_PARM_DESC(mode, "Initial value of /sys/kernel/mm/mlra/mode: off, observe or on (default: observe)");
+MODULE_PARM_DESC(mode, "Initial mode: off, observe or on (default: observe)");
 
 struct mlra_knobs mlra_knobs;
+/* Serialises knob writes with probe (un)registration. */
 DEFINE_MUTEX(mlra_state_lock);
 
 DEFINE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
@@ -49,7 +50,10 @@ static bool mlra_wants_hooks(bool on, enum mlra_mode m)
 	return on && m != MLRA_MODE_OFF;
 }
 
-/* Registers or unregisters the probes as the new state needs; on error nothing changes. */
+/*
+ * Registers or unregisters the probes as the new state needs; on error
+ * nothing changes.
+ */
 static int mlra_apply_state(bool on, enum mlra_mode new_mode)
 {
 	bool had, wants;

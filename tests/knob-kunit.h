@@ -128,4 +128,5 @@ static struct kunit_suite mlra_knob_suite = {
 	.name = "mlra_knob",
 	.test_cases = mlra_knob_cases,
 };
+
 kunit_test_suite(mlra_knob_suite);
