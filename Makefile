@@ -16,6 +16,7 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f scripts/mlra-model
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -24,6 +25,18 @@ install: modules
 dkms-install:
 	install -d $(DESTDIR)$(PREFIX)/src/mlra-0.1.0
 	cp -a Kbuild Kconfig Makefile dkms.conf src include $(DESTDIR)$(PREFIX)/src/mlra-0.1.0/
+
+# Host tools, built from the module's own pure C files. Code generation as
+# in the kernel (no FPU or vector registers, no auto-vectorisation), so that
+# `mlra-model bench` counts what the module runs.
+HOSTCC ?= cc
+HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize -Iinclude
+MODEL_SRCS := src/model.c src/infer.c src/model_build.c scripts/crc32.c
+
+tools: scripts/mlra-model
+
+scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
 
 # The kernel's style, sparse and W=1, exactly as `make check` runs them.
 style:
@@ -46,4 +59,4 @@ vm:
 demo:
 	scripts/demo
 
-.PHONY: all modules clean install dkms-install style sparse kunit check vm demo
+.PHONY: all modules clean install dkms-install tools style sparse kunit check vm demo

@@ -13,7 +13,7 @@ mlra_die() {
 # Print what mlra's builds read (the module, the KUnit graft), one per line.
 mlra_sources() {
 	(cd "$MLRA_TOP" && ls Kbuild Kconfig src/*.[ch] include/mlra/*.h \
-		tests/*.h tests/.kunitconfig 2>/dev/null)
+		tests/*.[ch] tests/.kunitconfig 2>/dev/null)
 }
 
 # mlra_copy_sources DEST: a fresh copy of the sources in DEST, keeping their

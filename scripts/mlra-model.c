@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,10 @@ static const char usage[] =
 	"       mlra-model eval FILE INPUT.csv   one prediction a row:\n"
 	"                                        class,confidence,logit...\n"
 	"       mlra-model bench FILE N          N inferences, for callgrind\n"
-	"       mlra-model build TEXT OUT        blob from a text description\n";
+	"       mlra-model build TEXT OUT        blob from a text description\n"
+	"       mlra-model random SHAPE SEED OUT  e.g. 16-32-32-8: random s8\n"
+	"                                        weights, for benchmarks and\n"
+	"                                        tests, never a real model\n";
 
 static u8 blob[MLRA_MODEL_MAX_SIZE + 1];
 
@@ -135,23 +139,28 @@ static int eval(const struct mlra_model *m, const char *csv)
 	return 0;
 }
 
-/* N inferences on inputs from a fixed xorshift sequence. */
+/*
+ * N inferences on 256 fixed pseudo-random inputs, made before the loop so
+ * that N=1000 minus N=0 under callgrind counts inference and a checksum.
+ */
 static int bench(const struct mlra_model *m, long n)
 {
+	static s32 x[256][MLRA_MAX_INPUTS];
 	u32 state = 2463534242U, sum = 0;
-	s32 x[MLRA_MAX_INPUTS];
 	struct mlra_prediction p;
 	long k;
 	int i;
 
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < 256; k++) {
 		for (i = 0; i < m->n_inputs; i++) {
 			state ^= state << 13;
 			state ^= state >> 17;
 			state ^= state << 5;
-			x[i] = (s32)(state & 0xffff) - 0x8000;
+			x[k][i] = (s32)(state & 0xffff) - 0x8000;
 		}
-		mlra_infer(m, x, &p);
+	}
+	for (k = 0; k < n; k++) {
+		mlra_infer(m, x[k & 255], &p);
 		sum = sum * 31 + p.class + p.confidence;
 	}
 	printf("%ld inferences, checksum %u\n", n, sum);
@@ -315,6 +324,70 @@ static int build(const char *path, const char *out_path)
 	return 0;
 }
 
+static u32 xorshift(u32 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/* A model of the given shape with pseudo-random s8 weights. */
+static int random_model(const char *shape, const char *seed_arg,
+			const char *out_path)
+{
+	static struct mlra_model_spec spec;
+	static s32 bias[MLRA_MAX_LAYERS][MLRA_MAX_UNITS];
+	static s32 weight[MLRA_MAX_LAYERS][MLRA_MAX_UNITS * MLRA_MAX_UNITS];
+	int dims[MLRA_MAX_LAYERS + 2], n = 0, off, i, j;
+	u32 state = strtoul(seed_arg, NULL, 10) | 1;
+	const char *p = shape;
+	struct mlra_model m;
+	size_t len;
+	FILE *out;
+
+	while (n < MLRA_MAX_LAYERS + 2 && sscanf(p, "%d%n", &dims[n], &off) == 1) {
+		n++;
+		p += off;
+		if (*p != '-')
+			break;
+		p++;
+	}
+	if (*p || n < 2 || n > MLRA_MAX_LAYERS + 1)
+		die("random: SHAPE is INPUTS-UNITS-...-CLASSES: %s", shape);
+	for (i = 0; i < n; i++)
+		if (dims[i] < 1 || dims[i] > (i ? MLRA_MAX_UNITS : MLRA_MAX_INPUTS))
+			die("random: 1 to 32 inputs, 1 to 64 units: %s", shape);
+	snprintf(spec.name, sizeof(spec.name), "random-%s", shape);
+	spec.n_inputs = dims[0];
+	spec.n_layers = n - 1;
+	for (j = 0; j < dims[0]; j++)
+		spec.input[j] = (struct mlra_input_scale){ 0, 1, 0 };
+	for (i = 0; i < n - 1; i++) {
+		spec.layer[i].n_out = dims[i + 1];
+		spec.layer[i].activation = i < n - 2 ? MLRA_ACT_RELU :
+						       MLRA_ACT_IDENTITY;
+		spec.layer[i].bits = 8;
+		spec.layer[i].shift = 8;
+		spec.layer[i].bias = bias[i];
+		spec.layer[i].weight = weight[i];
+		for (j = 0; j < dims[i + 1]; j++)
+			bias[i][j] = (s32)(xorshift(&state) % 2001) - 1000;
+		for (j = 0; j < dims[i] * dims[i + 1]; j++)
+			weight[i][j] = (s8)xorshift(&state);
+	}
+	for (j = 0; j < dims[n - 1] && j < MLRA_MAX_CLASSES; j++)
+		snprintf(spec.class_name[j], MLRA_CLASS_NAME_LEN, "c%d", j);
+
+	len = mlra_model_build(&spec, blob, MLRA_MODEL_MAX_SIZE);
+	if (!len || mlra_model_parse(&m, blob, len))
+		die("random: no valid model of shape %s", shape);
+	out = fopen(out_path, "wb");
+	if (!out || fwrite(blob, 1, len, out) != len || fclose(out))
+		die("%s: cannot write", out_path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mlra_model m;
@@ -344,6 +417,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "build"))
 		return build(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "random"))
+		return random_model(argv[2], argv[3], argv[4]);
 	fputs(usage, stderr);
 	return 2;
 }

@@ -6,52 +6,60 @@
 
 #include <mlra/model.h>
 
-static s32 sat16(s64 v)
+static s32 clamp_s32(s64 v, s32 lo, s32 hi)
 {
-	if (v > 32767)
-		return 32767;
-	if (v < -32768)
-		return -32768;
+	if (v > hi)
+		return hi;
+	if (v < lo)
+		return lo;
 	return v;
 }
 
-/* Arithmetic right shift that rounds half up; see include/mlra/model.h. */
-static s64 round_shift(s64 v, u8 shift)
+/* Activations run from -32768 (identity) or 0 (ReLU) to 32767. */
+static s32 activation_floor(const struct mlra_layer *l)
 {
-	return shift ? (v + (1LL << (shift - 1))) >> shift : v;
+	return l->activation == MLRA_ACT_RELU ? 0 : -32768;
 }
 
-static s32 unit_output(const struct mlra_layer *l, s64 acc)
+/*
+ * The slots after the last value, up to the next multiple of 4, meet zero
+ * weights in the next layer but must hold numbers: an odd layer wrote one
+ * of them already. Three stores, no loop; the buffers have room.
+ */
+static void pad_with_zeros(s32 *v, int n)
 {
-	s64 y = round_shift(acc, l->shift);
-
-	if (l->activation == MLRA_ACT_RELU && y < 0)
-		y = 0;
-	return sat16(y);
+	v[n] = 0;
+	v[n + 1] = 0;
+	v[n + 2] = 0;
 }
 
 /*
  * One layer. Each s64 of the packed weights carries two units; the
- * validator proved both sums stay in s32, so the low half is exactly the
- * second unit's sum and the rest, shifted down, the first's.
+ * validator proved both sums, rounding included, stay in s32, so the low
+ * half is exactly the second unit's sum and the rest the first's. Rows
+ * are padded with zero weights to a multiple of 4: the loop has no tail,
+ * and whatever the padding slots of @in hold adds nothing.
  */
 static void layer_forward(const struct mlra_layer *l, const s32 *in, s32 *out)
 {
 	const s64 *bias = l->packed;
 	const s64 *w = bias + (l->n_out + 1) / 2;
+	s32 floor = activation_floor(l);
 	int k, j;
 
-	for (k = 0; 2 * k < l->n_out; k++, w += l->n_in) {
+	for (k = 0; 2 * k < l->n_out; k++, w += l->n_in_padded) {
 		s64 acc = bias[k];
 		s32 lo;
 
-		for (j = 0; j < l->n_in; j++)
-			acc += w[j] * in[j];
+		for (j = 0; j < l->n_in_padded; j += 4)
+			acc += w[j] * in[j] + w[j + 1] * in[j + 1] +
+			       w[j + 2] * in[j + 2] + w[j + 3] * in[j + 3];
 		lo = (s32)(u32)acc;
-		out[2 * k] = unit_output(l, (acc - lo) >> 32);
-		if (2 * k + 1 < l->n_out)
-			out[2 * k + 1] = unit_output(l, lo);
+		out[2 * k] = clamp_s32((acc - lo) >> (32 + l->shift), floor,
+				       32767);
+		out[2 * k + 1] = clamp_s32(lo >> l->shift, floor, 32767);
 	}
+	pad_with_zeros(out, l->n_out);
 }
 
 /**
@@ -66,16 +74,19 @@ static void layer_forward(const struct mlra_layer *l, const s32 *in, s32 *out)
 void mlra_infer(const struct mlra_model *m, const s32 *features,
 		struct mlra_prediction *p)
 {
-	s32 buf[2][MLRA_MAX_UNITS];
+	s32 buf[2][MLRA_MAX_UNITS + 3];
 	s32 *in = buf[0], *out = buf[1], *t;
 	int i, best = 0, second = -1;
 
 	for (i = 0; i < m->n_inputs; i++) {
 		const struct mlra_input_scale *s = &m->input[i];
+		s64 v = ((s64)features[i] - s->offset) * s->scale;
 
-		in[i] = sat16(round_shift(((s64)features[i] - s->offset) *
-					  s->scale, s->shift));
+		if (s->shift)
+			v = (v + (1LL << (s->shift - 1))) >> s->shift;
+		in[i] = clamp_s32(v, -32768, 32767);
 	}
+	pad_with_zeros(in, m->n_inputs);
 	for (i = 0; i < m->n_layers; i++) {
 		layer_forward(&m->layer[i], in, out);
 		t = in;

@@ -117,6 +117,9 @@ static int __init mlra_init(void)
 		return -EINVAL;
 	}
 
+	err = mlra_live_init();
+	if (err)
+		return err;
 	mlra_debugfs_init();
 	mutex_lock(&mlra_state_lock);
 	err = mlra_apply_state(enabled, initial_mode);
@@ -132,6 +135,7 @@ err_hooks:
 	mlra_set_enabled(false);
 err_debugfs:
 	mlra_debugfs_exit();
+	mlra_live_exit();
 	return err;
 }
 
@@ -141,6 +145,7 @@ static void __exit mlra_exit(void)
 	mlra_sysfs_exit();
 	mlra_set_enabled(false);
 	mlra_debugfs_exit();
+	mlra_live_exit();
 }
 
 module_init(mlra_init);

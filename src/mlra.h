@@ -75,6 +75,15 @@ int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);
 u64 mlra_hooks_nmissed(void);
 
+struct mlra_prediction;
+
+int mlra_model_install(const u8 *blob, size_t len);
+ssize_t mlra_model_upload(const char *buf, loff_t off, size_t count);
+bool mlra_predict(const s32 *features, struct mlra_prediction *p);
+ssize_t mlra_model_show_info(char *buf);
+int mlra_live_init(void);
+void mlra_live_exit(void);
+
 int mlra_sysfs_init(void);
 void mlra_sysfs_exit(void);
 void mlra_debugfs_init(void);

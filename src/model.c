@@ -77,7 +77,13 @@ static size_t layer_bytes(const struct mlra_layer *l)
 	return 4 * l->n_out + align4((size_t)l->n_out * l->n_in * (l->bits / 8));
 }
 
-/* Every unit's |bias| + 32768 * sum |w| stays below 2^31. */
+/* What round_shift() adds before shifting: 2^(shift - 1), or 0. */
+static s64 round_half(u8 shift)
+{
+	return shift ? 1LL << (shift - 1) : 0;
+}
+
+/* Every unit's |bias| + rounding + 32768 * sum |w| stays below 2^31. */
 static bool layer_exact(const struct mlra_layer *l, const u8 *blob)
 {
 	const u8 *w = blob + l->blob_weights;
@@ -92,7 +98,8 @@ static bool layer_exact(const struct mlra_layer *l, const u8 *blob)
 
 			sum += v < 0 ? -(s64)v : v;
 		}
-		if ((bias < 0 ? -bias : bias) + 32768 * sum >= 0x80000000LL)
+		if ((bias < 0 ? -bias : bias) + round_half(l->shift) +
+		    32768 * sum >= 0x80000000LL)
 			return false;
 	}
 	return true;
@@ -165,6 +172,7 @@ int mlra_model_parse(struct mlra_model *m, const u8 *blob, size_t len)
 		struct mlra_layer *l = &m->layer[i];
 
 		l->n_in = n_in;
+		l->n_in_padded = (n_in + 3) & ~3;
 		l->n_out = blob[pos];
 		l->activation = blob[pos + 1];
 		l->bits = blob[pos + 2];
@@ -213,7 +221,7 @@ static size_t layer_packed_count(const struct mlra_layer *l)
 {
 	size_t pairs = (l->n_out + 1) / 2;
 
-	return pairs + pairs * l->n_in;
+	return pairs + pairs * l->n_in_padded;
 }
 
 /**
@@ -246,7 +254,8 @@ static s64 pack_pair(s32 hi, s32 lo)
  *
  * Units 2k and 2k+1 of a layer share one s64 per input: the weight of 2k
  * in the high half, that of 2k+1 in the low. An odd last unit pairs with
- * a unit of zeros.
+ * a unit of zeros; rows end in zeros up to n_in_padded, so the engine's
+ * loop needs no tail. The biases carry the rounding of round_shift().
  */
 void mlra_model_pack(struct mlra_model *m, const u8 *blob, s64 *packed)
 {
@@ -264,7 +273,9 @@ void mlra_model_pack(struct mlra_model *m, const u8 *blob, s64 *packed)
 			bool odd = 2 * k + 1 == l->n_out;
 			s32 lo = odd ? 0 : (s32)get_le32(bias + 4 * (2 * k + 1));
 
-			*packed++ = pack_pair((s32)get_le32(bias + 8 * k), lo);
+			*packed++ = pack_pair((s32)get_le32(bias + 8 * k) +
+					      round_half(l->shift),
+					      lo + round_half(l->shift));
 		}
 		for (k = 0; k < pairs; k++) {
 			const u8 *hi_row = w + 2 * k * row;
@@ -276,6 +287,8 @@ void mlra_model_pack(struct mlra_model *m, const u8 *blob, s64 *packed)
 
 				*packed++ = pack_pair(get_weight(p, l->bits), lo);
 			}
+			for (; j < l->n_in_padded; j++)
+				*packed++ = 0;
 		}
 	}
 }

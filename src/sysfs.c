@@ -9,6 +9,7 @@
 #include <linux/sysfs.h>
 
 #include <mlra/compat.h>
+#include <mlra/model.h>
 
 #include "mlra.h"
 
@@ -52,15 +53,42 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
+static ssize_t model_info_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return mlra_model_show_info(buf);
+}
+
+/* A model blob, written whole; see mlra_model_upload(). */
+static ssize_t model_write(struct file *file, struct kobject *kobj,
+			   struct bin_attribute *attr, char *buf, loff_t off,
+			   size_t count)
+{
+	return mlra_model_upload(buf, off, count);
+}
+
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0600);
 static struct kobj_attribute mode_attr = __ATTR_RW_MODE(mode, 0600);
+static struct kobj_attribute model_info_attr = __ATTR_RO_MODE(model_info, 0400);
+static BIN_ATTR_WO(model, MLRA_MODEL_MAX_SIZE);
 
 static struct attribute *mlra_attrs[] = {
 	&enabled_attr.attr,
 	&mode_attr.attr,
+	&model_info_attr.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(mlra);
+
+static struct bin_attribute *mlra_bin_attrs[] = {
+	&bin_attr_model,
+	NULL,
+};
+
+static const struct attribute_group mlra_group = {
+	.attrs = mlra_attrs,
+	.bin_attrs = mlra_bin_attrs,
+};
+__ATTRIBUTE_GROUPS(mlra);
 
 /**
  * mlra_sysfs_init() - create /sys/kernel/mm/mlra/ and its files

@@ -7,25 +7,8 @@
  */
 
 #include <kunit/test.h>
-#include <linux/random.h>
 
-/* tests/models/golden.txt, as numbers. */
-static const s32 golden_b0[] = { 0, 10, -300 };
-static const s32 golden_w0[] = { 1, 2, -3, 4, 5, -6 };
-static const s32 golden_b1[] = { 7, -7 };
-static const s32 golden_w1[] = { 1, -1, 2, -2, 3, 1000 };
-
-static const struct mlra_model_spec golden_spec = {
-	.name = "golden",
-	.n_inputs = 2,
-	.n_layers = 2,
-	.input = { { 0, 1, 0 }, { 100, 2, 1 } },
-	.layer = {
-		{ 3, MLRA_ACT_RELU, 8, 1, golden_b0, golden_w0 },
-		{ 2, MLRA_ACT_IDENTITY, 16, 0, golden_b1, golden_w1 },
-	},
-	.class_name = { "low", "high" },
-};
+#include "fixtures.h"
 
 /* Offsets in the golden blob, from the format's layout. */
 #define GOLDEN_INPUT0	48
@@ -91,7 +74,7 @@ static void mlra_model_golden_vectors(struct kunit *test)
 		{ { 40, 90 }, 0, 44, { 17, -27 } },
 		{ { 11, 121 }, 1, 29, { 3, 32 } },	/* rounds half up */
 	};
-	struct model_fixture *f = fixture_new(test, &golden_spec);
+	struct model_fixture *f = fixture_new(test, &mlra_test_golden_spec);
 	struct mlra_prediction p;
 	int i;
 
@@ -113,7 +96,7 @@ static void mlra_model_golden_vectors(struct kunit *test)
 
 static void mlra_model_truncated_everywhere(struct kunit *test)
 {
-	struct model_fixture *f = fixture_new(test, &golden_spec);
+	struct model_fixture *f = fixture_new(test, &mlra_test_golden_spec);
 	size_t len;
 
 	for (len = 0; len < f->len; len++)
@@ -164,7 +147,7 @@ static void mlra_model_rejects_fields(struct kunit *test)
 		{ "class unterminated", GOLDEN_CLASS0 + 15, 'x', -MLRA_EMODEL_NAME },
 		{ "padding", GOLDEN_PAD0, 1, -MLRA_EMODEL_RESERVED },
 	};
-	struct model_fixture *f = fixture_new(test, &golden_spec);
+	struct model_fixture *f = fixture_new(test, &mlra_test_golden_spec);
 	u8 saved;
 	int i;
 

@@ -35,10 +35,11 @@
  *   y   = sat16(act(round_shift(acc, shift)))
  * with round_shift(v, s) = (v + 2^(s-1)) >> s for s > 0 (arithmetic shift:
  * rounds half up), v for s = 0, and sat16 clamping to [-32768, 32767]. The
- * validator rejects a model in which any unit could reach |acc| >= 2^31:
- * |bias| + 32768 * sum_j |w_j| must stay below 2^31. That bound is what lets
- * the engine pack the weights of two units into one s64 and get both sums
- * from a single multiply-accumulate, exactly, for every possible input.
+ * validator rejects a model in which any unit could reach |acc| + 2^(s-1)
+ * >= 2^31: |bias| + 2^(s-1) + 32768 * sum_j |w_j| must stay below 2^31.
+ * That bound is what lets the engine pack the weights of two units into one
+ * s64 and get both rounded sums from a single multiply-accumulate, exactly,
+ * for every possible input.
  *
  * Output. The class is the argmax of the last layer (lowest index on a tie);
  * the confidence is the top logit minus the second, in the last layer's
@@ -122,17 +123,20 @@ struct mlra_input_scale {
 /**
  * struct mlra_layer - one dense layer, parsed
  * @n_in: inputs
+ * @n_in_padded: inputs rounded up to a multiple of 4, the packed row length
  * @n_out: units
  * @activation: enum mlra_activation
  * @bits: weight width in the blob, 8 or 16
  * @shift: right shift of the accumulator, with rounding
  * @blob_bias: offset of the biases in the blob
  * @blob_weights: offset of the weights in the blob
- * @packed: (n_out + 1) / 2 packed biases, then n_in packed weights for each
- *	pair of units; set by mlra_model_pack()
+ * @packed: (n_out + 1) / 2 packed biases (rounding included), then
+ *	n_in_padded packed weights for each pair of units, zeros after n_in;
+ *	set by mlra_model_pack()
  */
 struct mlra_layer {
 	u8 n_in;
+	u8 n_in_padded;
 	u8 n_out;
 	u8 activation;
 	u8 bits;
