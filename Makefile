@@ -51,6 +51,15 @@ kunit:
 check:
 	scripts/check
 
+# The model parser's fuzzer for longer than `make check` runs it.
+FUZZ_SECONDS ?= 1800
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)
+
+# Instructions and allocations per inference (callgrind, memcheck).
+bench-infer:
+	scripts/bench-infer
+
 # Boot the test host and run CMD there (default: show mlra's state).
 CMD ?= cat /sys/kernel/mm/mlra/mode /sys/kernel/debug/mlra/stats
 vm:
@@ -59,4 +68,5 @@ vm:
 demo:
 	scripts/demo
 
-.PHONY: all modules clean install dkms-install tools style sparse kunit check vm demo
+.PHONY: all modules clean install dkms-install tools style sparse kunit check \
+	fuzz bench-infer vm demo

@@ -22,22 +22,23 @@ static s32 activation_floor(const struct mlra_layer *l)
 }
 
 /*
- * The slots after the last value, up to the next multiple of 4, meet zero
+ * The slots after the last value, up to the next multiple of 8, meet zero
  * weights in the next layer but must hold numbers: an odd layer wrote one
- * of them already. Three stores, no loop; the buffers have room.
+ * of them already. Seven stores; the buffers have room.
  */
 static void pad_with_zeros(s32 *v, int n)
 {
-	v[n] = 0;
-	v[n + 1] = 0;
-	v[n + 2] = 0;
+	int i;
+
+	for (i = 0; i < 7; i++)
+		v[n + i] = 0;
 }
 
 /*
  * One layer. Each s64 of the packed weights carries two units; the
  * validator proved both sums, rounding included, stay in s32, so the low
  * half is exactly the second unit's sum and the rest the first's. Rows
- * are padded with zero weights to a multiple of 4: the loop has no tail,
+ * are padded with zero weights to a multiple of 8: the loop has no tail,
  * and whatever the padding slots of @in hold adds nothing.
  */
 static void layer_forward(const struct mlra_layer *l, const s32 *in, s32 *out)
@@ -51,9 +52,11 @@ static void layer_forward(const struct mlra_layer *l, const s32 *in, s32 *out)
 		s64 acc = bias[k];
 		s32 lo;
 
-		for (j = 0; j < l->n_in_padded; j += 4)
+		for (j = 0; j < l->n_in_padded; j += 8)
 			acc += w[j] * in[j] + w[j + 1] * in[j + 1] +
-			       w[j + 2] * in[j + 2] + w[j + 3] * in[j + 3];
+			       w[j + 2] * in[j + 2] + w[j + 3] * in[j + 3] +
+			       w[j + 4] * in[j + 4] + w[j + 5] * in[j + 5] +
+			       w[j + 6] * in[j + 6] + w[j + 7] * in[j + 7];
 		lo = (s32)(u32)acc;
 		out[2 * k] = clamp_s32((acc - lo) >> (32 + l->shift), floor,
 				       32767);
@@ -74,7 +77,7 @@ static void layer_forward(const struct mlra_layer *l, const s32 *in, s32 *out)
 void mlra_infer(const struct mlra_model *m, const s32 *features,
 		struct mlra_prediction *p)
 {
-	s32 buf[2][MLRA_MAX_UNITS + 3];
+	s32 buf[2][MLRA_MAX_UNITS + 7];
 	s32 *in = buf[0], *out = buf[1], *t;
 	int i, best = 0, second = -1;
 

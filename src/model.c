@@ -172,7 +172,7 @@ int mlra_model_parse(struct mlra_model *m, const u8 *blob, size_t len)
 		struct mlra_layer *l = &m->layer[i];
 
 		l->n_in = n_in;
-		l->n_in_padded = (n_in + 3) & ~3;
+		l->n_in_padded = (n_in + 7) & ~7;
 		l->n_out = blob[pos];
 		l->activation = blob[pos + 1];
 		l->bits = blob[pos + 2];

@@ -123,7 +123,7 @@ struct mlra_input_scale {
 /**
  * struct mlra_layer - one dense layer, parsed
  * @n_in: inputs
- * @n_in_padded: inputs rounded up to a multiple of 4, the packed row length
+ * @n_in_padded: inputs rounded up to a multiple of 8, the packed row length
  * @n_out: units
  * @activation: enum mlra_activation
  * @bits: weight width in the blob, 8 or 16
