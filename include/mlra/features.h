@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A file's recent accesses and the integer features the model reads,
+ * shared by the module, KUnit and the host tools: the trainer sees the
+ * features the kernel computes, from the one implementation in
+ * src/features.c.
+ *
+ * Units. "Share" is Q10: 1024 means every access of the ring, 0 none.
+ * "log2" is Q4: 16 * log2(x), with four fraction bits (x = 0 gives 0).
+ * Pages are the kernel's page-cache pages (4 KiB on x86-64).
+ */
+#ifndef _MLRA_FEATURES_H
+#define _MLRA_FEATURES_H
+
+#include <mlra/types.h>
+
+/* Accesses a stream remembers: the features look this far back. */
+#define MLRA_RING		16
+/* A jump of at most this many pages still counts as "near". */
+#define MLRA_NEAR_PAGES		32
+
+enum mlra_access_kind {
+	MLRA_ACCESS_READ,	/* read(), pread(), readv() ... */
+	MLRA_ACCESS_FAULT,	/* a page fault on a shared file mapping */
+	MLRA_NR_ACCESS_KINDS,
+};
+
+/**
+ * struct mlra_access - one access, 8 bytes
+ * @index: first page, modulo 2^32 (jumps are computed modulo 2^32 too, so
+ *	files up to 16 TiB are exact)
+ * @pages: pages asked for, at least 1, saturated at 65535
+ * @kind: enum mlra_access_kind
+ * @miss: 1 if the access found its first page missing from the cache
+ */
+struct mlra_access {
+	u32 index;
+	u16 pages;
+	u8 kind;
+	u8 miss;
+};
+
+/**
+ * struct mlra_history - the last MLRA_RING accesses of a stream, 130 bytes
+ * @ring: the accesses, oldest overwritten first
+ * @head: where the next access goes
+ * @count: accesses held, at most MLRA_RING
+ */
+struct mlra_history {
+	struct mlra_access ring[MLRA_RING];
+	u8 head;
+	u8 count;
+};
+
+/**
+ * enum mlra_feature - the model's inputs, in this order
+ * @MLRA_F_SEQ: share of accesses that start where the previous one ended
+ * @MLRA_F_FORWARD: share that jump forward by 1 to MLRA_NEAR_PAGES pages
+ *	past the previous one's end
+ * @MLRA_F_REVERSE: share that end where the previous one started, or up to
+ *	MLRA_NEAR_PAGES pages before it
+ * @MLRA_F_STRIDE_SHARE: share of steps (start to start) equal to the last
+ *	step, when that step is neither 0 nor the previous access's length
+ * @MLRA_F_STRIDE: that step, signed log2 of its pages (Q4); 0 when none
+ * @MLRA_F_SIZE: log2 of the mean pages an access asks for (Q4)
+ * @MLRA_F_JUMP: mean log2 of 1 + |pages between one access's end and the
+ *	next one's start| (Q4)
+ * @MLRA_F_REREAD: share that overlap the previous access
+ * @MLRA_F_MISS: share that found their first page missing from the cache
+ * @MLRA_F_FAULT: share that are page faults rather than reads
+ * @MLRA_F_WINDOW: log2 of 1 + the file's current readahead window in pages
+ *	(Q4)
+ * @MLRA_F_POSITION: where the last access is in the file, Q10 (1024 at
+ *	the end); 0 for an empty file
+ * @MLRA_NR_FEATURES: number of features
+ *
+ * The shares of MISS and FAULT are over the accesses held; the others are
+ * over the steps between them (one fewer), and 0 with a single access.
+ */
+enum mlra_feature {
+	MLRA_F_SEQ,
+	MLRA_F_FORWARD,
+	MLRA_F_REVERSE,
+	MLRA_F_STRIDE_SHARE,
+	MLRA_F_STRIDE,
+	MLRA_F_SIZE,
+	MLRA_F_JUMP,
+	MLRA_F_REREAD,
+	MLRA_F_MISS,
+	MLRA_F_FAULT,
+	MLRA_F_WINDOW,
+	MLRA_F_POSITION,
+	MLRA_NR_FEATURES,
+};
+
+extern const char * const mlra_feature_names[MLRA_NR_FEATURES];
+
+void mlra_history_add(struct mlra_history *h, const struct mlra_access *a);
+void mlra_features(const struct mlra_history *h, u32 window_pages,
+		   u64 file_pages, s32 *f);
+s32 mlra_log2_q4(u64 x);
+
+#endif /* _MLRA_FEATURES_H */

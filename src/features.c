@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A stream's access history and the features the model reads (units in
+ * include/mlra/features.h). Pure C: the module, KUnit and the host tools
+ * compute features with this one implementation.
+ */
+
+#include <mlra/features.h>
+
+const char * const mlra_feature_names[MLRA_NR_FEATURES] = {
+	[MLRA_F_SEQ] = "seq",
+	[MLRA_F_FORWARD] = "forward",
+	[MLRA_F_REVERSE] = "reverse",
+	[MLRA_F_STRIDE_SHARE] = "stride_share",
+	[MLRA_F_STRIDE] = "stride",
+	[MLRA_F_SIZE] = "size",
+	[MLRA_F_JUMP] = "jump",
+	[MLRA_F_REREAD] = "reread",
+	[MLRA_F_MISS] = "miss",
+	[MLRA_F_FAULT] = "fault",
+	[MLRA_F_WINDOW] = "window",
+	[MLRA_F_POSITION] = "position",
+};
+
+/**
+ * mlra_history_add() - remember an access, forgetting the oldest if full
+ * @h: the history
+ * @a: the access
+ *
+ * O(1): this runs on every access, in the probe handlers.
+ */
+void mlra_history_add(struct mlra_history *h, const struct mlra_access *a)
+{
+	h->ring[h->head] = *a;
+	h->head = (h->head + 1) % MLRA_RING;
+	if (h->count < MLRA_RING)
+		h->count++;
+}
+
+/**
+ * mlra_log2_q4() - 16 * log2(@x), truncated, with four fraction bits
+ * @x: the value
+ *
+ * Return: 0 for 0 and 1; 16 for 2; 1023 at most.
+ */
+s32 mlra_log2_q4(u64 x)
+{
+	int msb;
+
+	if (!x)
+		return 0;
+	msb = 63 - __builtin_clzll(x);
+	/* The four bits after the leading one are the fraction. */
+	if (msb >= 4)
+		return msb * 16 + ((x >> (msb - 4)) & 15);
+	return msb * 16 + ((x << (4 - msb)) & 15);
+}
+
+static u32 magnitude(s32 v)
+{
+	return v < 0 ? -(s64)v : v;
+}
+
+static u32 share(u32 part, u32 whole)
+{
+	return whole ? part * 1024 / whole : 0;
+}
+
+/* The i-th access held, oldest first. */
+static const struct mlra_access *held(const struct mlra_history *h, int i)
+{
+	return &h->ring[(h->head + MLRA_RING - h->count + i) % MLRA_RING];
+}
+
+/**
+ * mlra_features() - the model's inputs for a stream
+ * @h: the stream's history
+ * @window_pages: the file's readahead window now (file->f_ra.ra_pages)
+ * @file_pages: the file's size in pages
+ * @f: MLRA_NR_FEATURES values, in enum mlra_feature order
+ *
+ * O(MLRA_RING), no allocation: safe in the probe handlers.
+ */
+void mlra_features(const struct mlra_history *h, u32 window_pages,
+		   u64 file_pages, s32 *f)
+{
+	u32 seq = 0, forward = 0, reverse = 0, reread = 0, same = 0;
+	u32 pages = 0, miss = 0, fault = 0, jump = 0, steps;
+	const struct mlra_access *a, *prev, *last;
+	s32 last_step = 0;
+	int i;
+
+	memset(f, 0, MLRA_NR_FEATURES * sizeof(*f));
+	f[MLRA_F_WINDOW] = mlra_log2_q4((u64)window_pages + 1);
+	if (!h->count)
+		return;
+
+	last = held(h, h->count - 1);
+	if (h->count >= 2) {
+		prev = held(h, h->count - 2);
+		last_step = (s32)(last->index - prev->index);
+		/* Back to back is sequential, not a stride. */
+		if (last_step == prev->pages)
+			last_step = 0;
+	}
+	for (i = 0; i < h->count; i++) {
+		s32 gap, back;
+
+		a = held(h, i);
+		pages += a->pages;
+		miss += a->miss;
+		fault += a->kind == MLRA_ACCESS_FAULT;
+		if (!i)
+			continue;
+		prev = held(h, i - 1);
+		/* Pages from the previous end to this start, and from this
+		 * end to the previous start: both negative on an overlap.
+		 */
+		gap = (s32)(a->index - (prev->index + prev->pages));
+		back = (s32)(prev->index - (a->index + a->pages));
+		seq += gap == 0;
+		forward += gap > 0 && gap <= MLRA_NEAR_PAGES;
+		reverse += back >= 0 && back <= MLRA_NEAR_PAGES;
+		reread += gap < 0 && back < 0;
+		same += last_step && (s32)(a->index - prev->index) == last_step;
+		jump += mlra_log2_q4((u64)magnitude(gap) + 1);
+	}
+
+	steps = h->count - 1;
+	f[MLRA_F_SEQ] = share(seq, steps);
+	f[MLRA_F_FORWARD] = share(forward, steps);
+	f[MLRA_F_REVERSE] = share(reverse, steps);
+	f[MLRA_F_STRIDE_SHARE] = share(same, steps);
+	f[MLRA_F_STRIDE] = last_step < 0 ? -mlra_log2_q4(magnitude(last_step)) :
+					   mlra_log2_q4(last_step);
+	f[MLRA_F_SIZE] = mlra_log2_q4(pages / h->count);
+	f[MLRA_F_JUMP] = steps ? jump / steps : 0;
+	f[MLRA_F_REREAD] = share(reread, steps);
+	f[MLRA_F_MISS] = share(miss, h->count);
+	f[MLRA_F_FAULT] = share(fault, h->count);
+	if (file_pages) {
+		u64 pos = (u64)last->index * 1024 / file_pages;
+
+		f[MLRA_F_POSITION] = pos > 1024 ? 1024 : pos;
+	}
+}
+
+#ifdef CONFIG_MLRA_KUNIT_TEST
+#include "../tests/features-kunit.h"
+#endif

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for the features, included at the end of src/features.c.
+ * Every expected value was worked out by hand from the definitions in
+ * include/mlra/features.h; the comments show the arithmetic.
+ */
+
+#include <kunit/test.h>
+
+/* Fill @h with @n accesses of @pages pages at @first + i * @step. */
+static void add_run(struct mlra_history *h, int n, u32 first, s32 step,
+		    u16 pages)
+{
+	struct mlra_access a = { .pages = pages, .kind = MLRA_ACCESS_READ };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		a.index = first + i * step;
+		mlra_history_add(h, &a);
+	}
+}
+
+static void expect_features(struct kunit *test, const s32 *got,
+			    const s32 *want)
+{
+	int i;
+
+	for (i = 0; i < MLRA_NR_FEATURES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, got[i], want[i], "feature %s",
+				    mlra_feature_names[i]);
+}
+
+static void mlra_log2_q4_table(struct kunit *test)
+{
+	static const struct {
+		u64 x;
+		s32 want;
+	} cases[] = {
+		{ 0, 0 }, { 1, 0 }, { 2, 16 }, { 3, 24 }, { 4, 32 },
+		{ 9, 50 }, { 33, 80 }, { 482, 142 }, { 1000, 159 },
+		{ 1ULL << 63, 1008 }, { ~0ULL, 1023 },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test, mlra_log2_q4(cases[i].x),
+				    cases[i].want, "x = %llu", cases[i].x);
+}
+
+static void mlra_features_empty_and_single(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+	struct mlra_access a = { 10, 8, MLRA_ACCESS_FAULT, 1 };
+
+	mlra_features(&h, 32, 100, f);
+	want[MLRA_F_WINDOW] = 80;		/* log2(33) = 5 + 0/16 */
+	expect_features(test, f, want);
+
+	mlra_history_add(&h, &a);
+	mlra_features(&h, 32, 100, f);
+	want[MLRA_F_SIZE] = 48;			/* log2(8) */
+	want[MLRA_F_MISS] = 1024;		/* 1 of 1 access */
+	want[MLRA_F_FAULT] = 1024;
+	want[MLRA_F_POSITION] = 102;		/* 10 * 1024 / 100 */
+	expect_features(test, f, want);
+}
+
+/* 16 reads of 4 pages, back to back from page 0. */
+static void mlra_features_sequential(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+
+	add_run(&h, 16, 0, 4, 4);
+	mlra_features(&h, 32, 1024, f);
+	want[MLRA_F_SEQ] = 1024;		/* 15 of 15 steps */
+	want[MLRA_F_SIZE] = 32;			/* log2(4) */
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 60;		/* last at page 60 of 1024 */
+	expect_features(test, f, want);
+}
+
+/* 16 reads of 4 pages, each just before the previous: 1000, 996, ... */
+static void mlra_features_reverse(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+
+	add_run(&h, 16, 1000, -4, 4);
+	mlra_features(&h, 32, 1024, f);
+	want[MLRA_F_REVERSE] = 1024;		/* each ends where the last began */
+	want[MLRA_F_STRIDE_SHARE] = 1024;	/* every step is -4 */
+	want[MLRA_F_STRIDE] = -32;		/* -log2(4) */
+	want[MLRA_F_SIZE] = 32;
+	want[MLRA_F_JUMP] = 50;			/* gap -8: log2(9) = 3 + 2/16 */
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 940;		/* 1000 - 15 * 4 */
+	expect_features(test, f, want);
+}
+
+/* 16 reads of 1 page, 8 pages apart. */
+static void mlra_features_strided(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+
+	add_run(&h, 16, 0, 8, 1);
+	mlra_features(&h, 32, 1024, f);
+	want[MLRA_F_FORWARD] = 1024;		/* gap 7 <= 32 */
+	want[MLRA_F_STRIDE_SHARE] = 1024;
+	want[MLRA_F_STRIDE] = 48;		/* log2(8) */
+	want[MLRA_F_JUMP] = 48;			/* log2(7 + 1) */
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 120;
+	expect_features(test, f, want);
+}
+
+/* Four 1-page faults at 500, 20, 900, 300; three missed the cache. */
+static void mlra_features_random(struct kunit *test)
+{
+	static const u32 where[] = { 500, 20, 900, 300 };
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		struct mlra_access a = { where[i], 1, MLRA_ACCESS_FAULT, i < 3 };
+
+		mlra_history_add(&h, &a);
+	}
+	mlra_features(&h, 0, 1000, f);
+	/* Last step 300 - 900 = -600; of the steps -480, 880, -600 one is
+	 * -600: 1024 / 3 = 341. log2(600) = 9 + 2/16 = 146.
+	 */
+	want[MLRA_F_STRIDE_SHARE] = 341;
+	want[MLRA_F_STRIDE] = -146;
+	/* Gaps -481, 879, -601: log2 of 482, 880, 602 = 142, 155, 146;
+	 * their mean 443 / 3 = 147.
+	 */
+	want[MLRA_F_JUMP] = 147;
+	want[MLRA_F_MISS] = 768;		/* 3 of 4 */
+	want[MLRA_F_FAULT] = 1024;
+	want[MLRA_F_POSITION] = 307;		/* 300 * 1024 / 1000 */
+	expect_features(test, f, want);
+}
+
+/* Two sequential readers interleaved: 0, 1000, 4, 1004, 8, 1008. */
+static void mlra_features_interleaved(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		add_run(&h, 1, 4 * i, 0, 4);
+		add_run(&h, 1, 1000 + 4 * i, 0, 4);
+	}
+	mlra_features(&h, 32, 2048, f);
+	/* Steps 1000, -996, 1000, -996, 1000: 3 of 5 are the last one. */
+	want[MLRA_F_STRIDE_SHARE] = 614;
+	want[MLRA_F_STRIDE] = 159;		/* log2(1000) = 9 + 15/16 */
+	want[MLRA_F_SIZE] = 32;
+	/* Gaps 996 and -1000: log2(997) and log2(1001), both 159. */
+	want[MLRA_F_JUMP] = 159;
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 504;		/* 1008 * 1024 / 2048 */
+	expect_features(test, f, want);
+}
+
+/* Four old accesses the ring forgets, 12 sequential, then 4 random. */
+static void mlra_features_phases(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES];
+
+	add_run(&h, 4, 9000, 4, 4);
+	add_run(&h, 12, 0, 4, 4);
+	add_run(&h, 1, 700, 0, 4);
+	add_run(&h, 1, 100, 0, 4);
+	add_run(&h, 1, 900, 0, 4);
+	add_run(&h, 1, 300, 0, 4);
+	KUNIT_EXPECT_EQ(test, h.count, MLRA_RING);
+	mlra_features(&h, 32, 1024, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 750);	/* 11 of 15 steps */
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REVERSE], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_POSITION], 300);
+	/* A re-read: the next access overlaps page 300. */
+	add_run(&h, 1, 302, 0, 4);
+	mlra_features(&h, 32, 1024, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 68);	/* 1 of 15 */
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 682);	/* 10 of 15 */
+}
+
+static struct kunit_case mlra_features_cases[] = {
+	KUNIT_CASE(mlra_log2_q4_table),
+	KUNIT_CASE(mlra_features_empty_and_single),
+	KUNIT_CASE(mlra_features_sequential),
+	KUNIT_CASE(mlra_features_reverse),
+	KUNIT_CASE(mlra_features_strided),
+	KUNIT_CASE(mlra_features_random),
+	KUNIT_CASE(mlra_features_interleaved),
+	KUNIT_CASE(mlra_features_phases),
+	{}
+};
+
+static struct kunit_suite mlra_features_suite = {
+	.name = "mlra_features",
+	.test_cases = mlra_features_cases,
+};
+
+kunit_test_suite(mlra_features_suite);
