@@ -10,8 +10,11 @@
 #ifdef __KERNEL__
 #include <linux/crc32.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/types.h>
+
+#define MLRA_PAGE_SHIFT PAGE_SHIFT
 
 /* CRC-32 as zlib and Ethernet compute it. */
 static inline u32 mlra_crc32(const void *buf, size_t len)
@@ -36,6 +39,8 @@ typedef __s64 s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+#define MLRA_PAGE_SHIFT 12	/* the test host's pages: 4 KiB */
 
 u32 mlra_crc32(const void *buf, size_t len);
 #endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From the model's answer to a readahead window, with hysteresis, a
+ * confidence floor and the administrator's clamps. Pure C, shared by the
+ * module, KUnit and the host tools (src/policy.c).
+ *
+ * A model's class names are its actions:
+ *   "keep"     the kernel's own window for the file (as at open)
+ *   "off"      window 0: no readahead, no mmap read-around
+ *   "raN"      a window of N KiB, N a positive multiple of the page size
+ * Any other name means "keep": where mlra cannot tell, the kernel decides.
+ */
+#ifndef _MLRA_POLICY_H
+#define _MLRA_POLICY_H
+
+#include <mlra/model.h>
+
+/* No class in force: the kernel's own window. */
+#define MLRA_NO_CLASS	0xff
+
+/**
+ * struct mlra_action - what a class asks for
+ * @keep: leave the kernel's window
+ * @window_kb: otherwise, the window in KiB
+ */
+struct mlra_action {
+	bool keep;
+	u32 window_kb;
+};
+
+/**
+ * struct mlra_policy_params - the knobs the policy reads
+ * @min_ra_kb: smallest window mlra sets (the kernel's own stays as it is)
+ * @max_ra_kb: largest window mlra sets
+ * @min_confidence: below this, the answer counts as the kernel's own window
+ * @hysteresis: decisions in a row a new choice must win to take effect
+ */
+struct mlra_policy_params {
+	u32 min_ra_kb;
+	u32 max_ra_kb;
+	s32 min_confidence;
+	u8 hysteresis;
+};
+
+/**
+ * struct mlra_policy_state - a stream's policy memory, 3 bytes
+ * @applied: class whose action is in force, or MLRA_NO_CLASS
+ * @candidate: class that won the last decisions, or MLRA_NO_CLASS
+ * @streak: how many in a row
+ */
+struct mlra_policy_state {
+	u8 applied;
+	u8 candidate;
+	u8 streak;
+};
+
+void mlra_action_parse(const char *name, struct mlra_action *a);
+void mlra_policy_reset(struct mlra_policy_state *st);
+u32 mlra_policy_decide(const struct mlra_policy_params *pp,
+		       const struct mlra_action *actions,
+		       const struct mlra_prediction *p, u32 original_pages,
+		       struct mlra_policy_state *st);
+
+#endif /* _MLRA_POLICY_H */
