@@ -18,18 +18,31 @@ static int stats_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < MLRA_NR_STATS; i++)
 		seq_printf(m, "%s %llu\n", mlra_stat_names[i], mlra_stat_sum(i));
+	/* Decisions by class index; the names are in model_info. */
+	for (i = 0; i < 16; i++)
+		seq_printf(m, "class_%d %llu\n", i, mlra_class_sum(i));
 
 	mutex_lock(&mlra_state_lock);
 	seq_printf(m, "kprobe_nmissed %llu\n", mlra_hooks_nmissed());
+	seq_printf(m, "stream_table_bytes %zu\n", mlra_streams_bytes());
 	mutex_unlock(&mlra_state_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+static int streams_show(struct seq_file *m, void *v)
+{
+	mlra_streams_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(streams);
+
 void mlra_debugfs_init(void)
 {
 	mlra_debugfs_dir = debugfs_create_dir("mlra", NULL);
 	debugfs_create_file("stats", 0400, mlra_debugfs_dir, NULL, &stats_fops);
+	debugfs_create_file("streams", 0400, mlra_debugfs_dir, NULL,
+			    &streams_fops);
 }
 
 void mlra_debugfs_exit(void)

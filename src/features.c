@@ -27,14 +27,27 @@ const char * const mlra_feature_names[MLRA_NR_FEATURES] = {
  * @h: the history
  * @a: the access
  *
- * O(1): this runs on every access, in the probe handlers.
+ * A fault on the page of the previous fault is that fault retried (the
+ * kernel dropped the mmap lock to wait for I/O, VM_FAULT_RETRY), not a
+ * new access: it is not remembered. O(1): this runs on every access, in
+ * the probe handlers.
+ *
+ * Return: true if @a was remembered.
  */
-void mlra_history_add(struct mlra_history *h, const struct mlra_access *a)
+bool mlra_history_add(struct mlra_history *h, const struct mlra_access *a)
 {
+	const struct mlra_access *last;
+
+	if (h->count && a->kind == MLRA_ACCESS_FAULT) {
+		last = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+		if (last->kind == MLRA_ACCESS_FAULT && last->index == a->index)
+			return false;
+	}
 	h->ring[h->head] = *a;
 	h->head = (h->head + 1) % MLRA_RING;
 	if (h->count < MLRA_RING)
 		h->count++;
+	return true;
 }
 
 /**

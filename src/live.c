@@ -13,11 +13,23 @@
 #include <linux/sysfs.h>
 
 #include <mlra/model.h>
+#include <mlra/policy.h>
 
 #include "mlra.h"
 
+/**
+ * struct mlra_live_model - a model in service
+ * @rcu: frees it after the readers it may have
+ * @generation: differs from every earlier model's, so that streams can
+ *	tell their policy memory refers to another model's classes
+ * @actions: what each class asks for, from its name
+ * @model: the model
+ * @packed: its packed weights
+ */
 struct mlra_live_model {
 	struct rcu_head rcu;
+	u32 generation;
+	struct mlra_action actions[MLRA_MAX_CLASSES];
 	struct mlra_model model;
 	s64 packed[];
 };
@@ -26,6 +38,7 @@ static struct mlra_live_model __rcu *mlra_live;
 
 /* Serialises uploads and swaps; guards the upload buffer. */
 static DEFINE_MUTEX(mlra_model_lock);
+static u32 mlra_generation;
 static u8 *mlra_upload;
 static size_t mlra_upload_len;
 
@@ -34,7 +47,7 @@ static int model_install_locked(const u8 *blob, size_t len)
 {
 	struct mlra_live_model *live, *old;
 	struct mlra_model *m;
-	int err;
+	int err, i;
 
 	lockdep_assert_held(&mlra_model_lock);
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
@@ -57,6 +70,12 @@ static int model_install_locked(const u8 *blob, size_t len)
 	live->model = *m;
 	kfree(m);
 	mlra_model_pack(&live->model, blob, live->packed);
+	for (i = 0; i < live->model.n_classes; i++)
+		mlra_action_parse(live->model.class_name[i], &live->actions[i]);
+	/* A stream's generation 0 means it has seen no model: skip it. */
+	if (!++mlra_generation)
+		mlra_generation++;
+	live->generation = mlra_generation;
 
 	old = rcu_replace_pointer(mlra_live, live,
 				  lockdep_is_held(&mlra_model_lock));
@@ -166,6 +185,48 @@ bool mlra_predict(const s32 *features, struct mlra_prediction *p)
 		mlra_infer(&live->model, features, p);
 	rcu_read_unlock();
 	return live;
+}
+
+/**
+ * mlra_model_decide() - model and policy for one stream
+ * @features: the stream's features; MLRA_MAX_INPUTS values, zeros after
+ *	the MLRA_NR_FEATURES that exist, so any model's inputs are defined
+ * @pp: the policy's knobs
+ * @original_pages: the file's own window
+ * @st: the stream's policy memory
+ * @gen: the model generation @st refers to; updated
+ * @window: the window the file should have, in pages
+ *
+ * Safe in the probe handlers: RCU read side only, no sleep, no allocation.
+ *
+ * Return: the class the model chose, or -1 if no model is loaded (then
+ * @window is @original_pages).
+ */
+int mlra_model_decide(const s32 *features,
+		      const struct mlra_policy_params *pp, u32 original_pages,
+		      struct mlra_policy_state *st, u32 *gen, u32 *window)
+{
+	struct mlra_live_model *live;
+	struct mlra_prediction p;
+	int class = -1;
+
+	rcu_read_lock();
+	live = rcu_dereference(mlra_live);
+	if (!live) {
+		*window = mlra_policy_decide(pp, NULL, NULL, original_pages,
+					     st);
+	} else {
+		if (*gen != live->generation) {
+			mlra_policy_reset(st);
+			*gen = live->generation;
+		}
+		mlra_infer(&live->model, features, &p);
+		*window = mlra_policy_decide(pp, live->actions, &p,
+					     original_pages, st);
+		class = p.class;
+	}
+	rcu_read_unlock();
+	return class;
 }
 
 /**

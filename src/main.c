@@ -18,7 +18,18 @@ static char *mode = "observe";
 module_param(mode, charp, 0);
 MODULE_PARM_DESC(mode, "Initial mode: off, observe or on (default: observe)");
 
-struct mlra_knobs mlra_knobs;
+static unsigned int max_streams = 4096;
+module_param(max_streams, uint, 0);
+MODULE_PARM_DESC(max_streams, "Streams the table holds, 16 to 65536 (default: 4096)");
+
+struct mlra_knobs mlra_knobs = {
+	.min_ra_kb = 0,
+	.max_ra_kb = 4096,
+	.decision_interval = 16,
+	.min_confidence = 64,
+	.respect_hints = 1,
+};
+
 /* Serialises knob writes with probe (un)registration. */
 DEFINE_MUTEX(mlra_state_lock);
 
@@ -27,6 +38,15 @@ DEFINE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
 const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_READ_CALLS] = "read_calls",
 	[MLRA_STAT_READ_BYTES] = "read_bytes",
+	[MLRA_STAT_FAULTS] = "faults",
+	[MLRA_STAT_MISSES] = "sync_readahead",
+	[MLRA_STAT_DECISIONS] = "decisions",
+	[MLRA_STAT_DECISIONS_NO_MODEL] = "decisions_without_model",
+	[MLRA_STAT_WINDOWS_SET] = "windows_set",
+	[MLRA_STAT_WINDOWS_WOULD_SET] = "windows_would_set",
+	[MLRA_STAT_HINTED_SKIPS] = "hinted_skips",
+	[MLRA_STAT_CONTENDED] = "contended",
+	[MLRA_STAT_RECYCLED] = "recycled",
 };
 
 /**
@@ -42,6 +62,22 @@ u64 mlra_stat_sum(enum mlra_stat_item item)
 
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(mlra_cpu_stats, cpu).count[item];
+	return sum;
+}
+
+/**
+ * mlra_class_sum() - decisions for a class, summed over all CPUs
+ * @class: 0 to 15
+ *
+ * Return: the sum.
+ */
+u64 mlra_class_sum(int class)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(mlra_cpu_stats, cpu).class_decisions[class];
 	return sum;
 }
 
@@ -107,6 +143,27 @@ int mlra_set_mode(enum mlra_mode new_mode)
 	return err;
 }
 
+/**
+ * mlra_set_max_streams() - resize the stream table
+ * @max: streams, 16 to 65536
+ *
+ * Return: 0, -EBUSY while the probes are registered (switch mlra off
+ * first), or -ENOMEM; on error nothing changes.
+ */
+int mlra_set_max_streams(unsigned int max)
+{
+	int err = -EBUSY;
+
+	mutex_lock(&mlra_state_lock);
+	if (!mlra_hooks_active()) {
+		err = mlra_streams_alloc(max);
+		if (!err)
+			WRITE_ONCE(mlra_knobs.max_streams, max);
+	}
+	mutex_unlock(&mlra_state_lock);
+	return err;
+}
+
 static int __init mlra_init(void)
 {
 	enum mlra_mode initial_mode;
@@ -117,9 +174,17 @@ static int __init mlra_init(void)
 		return -EINVAL;
 	}
 
-	err = mlra_live_init();
+	if (max_streams < 16 || max_streams > 65536) {
+		pr_err("max_streams=%u: expected 16 to 65536\n", max_streams);
+		return -EINVAL;
+	}
+	err = mlra_streams_alloc(max_streams);
 	if (err)
 		return err;
+	mlra_knobs.max_streams = max_streams;
+	err = mlra_live_init();
+	if (err)
+		goto err_streams;
 	mlra_debugfs_init();
 	mutex_lock(&mlra_state_lock);
 	err = mlra_apply_state(enabled, initial_mode);
@@ -136,6 +201,8 @@ err_hooks:
 err_debugfs:
 	mlra_debugfs_exit();
 	mlra_live_exit();
+err_streams:
+	mlra_streams_free();
 	return err;
 }
 
@@ -146,6 +213,7 @@ static void __exit mlra_exit(void)
 	mlra_set_enabled(false);
 	mlra_debugfs_exit();
 	mlra_live_exit();
+	mlra_streams_free();
 }
 
 module_init(mlra_init);

@@ -6,6 +6,7 @@
 #ifndef _MLRA_H
 #define _MLRA_H
 
+#include <linux/irqflags.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -34,12 +35,24 @@ int mlra_parse_uint(const char *buf, unsigned int min, unsigned int max,
  * struct mlra_knobs - the values behind /sys/kernel/mm/mlra/
  * @enabled: master switch; the probes are registered only while set
  * @mode: what mlra does while enabled
+ * @min_ra_kb: smallest window mlra sets
+ * @max_ra_kb: largest window mlra sets
+ * @decision_interval: accesses of a stream between two decisions
+ * @min_confidence: confidence below which the kernel's window stands
+ * @max_streams: streams the table holds (changes only while off)
+ * @respect_hints: leave files and mappings with a readahead hint alone
  *
  * Written only under mlra_state_lock, read locklessly with READ_ONCE().
  */
 struct mlra_knobs {
 	bool enabled;
 	enum mlra_mode mode;
+	unsigned int min_ra_kb;
+	unsigned int max_ra_kb;
+	unsigned int decision_interval;
+	unsigned int min_confidence;
+	unsigned int max_streams;
+	unsigned int respect_hints;
 };
 
 extern struct mlra_knobs mlra_knobs;
@@ -48,38 +61,96 @@ extern struct mutex mlra_state_lock;
 
 int mlra_set_enabled(bool on);
 int mlra_set_mode(enum mlra_mode new_mode);
+int mlra_set_max_streams(unsigned int max);
 
 /**
  * enum mlra_stat_item - per-CPU event counters shown in debugfs stats
  * @MLRA_STAT_READ_CALLS: filemap_read() calls seen
  * @MLRA_STAT_READ_BYTES: bytes those calls asked for
+ * @MLRA_STAT_FAULTS: filemap_fault() calls seen
+ * @MLRA_STAT_MISSES: synchronous readahead (cache misses) seen
+ * @MLRA_STAT_DECISIONS: decisions made with a model
+ * @MLRA_STAT_DECISIONS_NO_MODEL: decisions made without one
+ * @MLRA_STAT_WINDOWS_SET: windows mlra changed (mode on)
+ * @MLRA_STAT_WINDOWS_WOULD_SET: windows mlra would have changed (observe)
+ * @MLRA_STAT_HINTED_SKIPS: changes left undone for a hinted file
+ * @MLRA_STAT_CONTENDED: accesses lost to another CPU holding the stream
+ * @MLRA_STAT_RECYCLED: streams recycled for a new file
  * @MLRA_NR_STATS: number of counters
  */
 enum mlra_stat_item {
 	MLRA_STAT_READ_CALLS,
 	MLRA_STAT_READ_BYTES,
+	MLRA_STAT_FAULTS,
+	MLRA_STAT_MISSES,
+	MLRA_STAT_DECISIONS,
+	MLRA_STAT_DECISIONS_NO_MODEL,
+	MLRA_STAT_WINDOWS_SET,
+	MLRA_STAT_WINDOWS_WOULD_SET,
+	MLRA_STAT_HINTED_SKIPS,
+	MLRA_STAT_CONTENDED,
+	MLRA_STAT_RECYCLED,
 	MLRA_NR_STATS,
 };
 
 extern const char * const mlra_stat_names[MLRA_NR_STATS];
 
+/* 16 is MLRA_MAX_CLASSES, the most classes a model has. */
 struct mlra_cpu_stats {
 	u64 count[MLRA_NR_STATS];
+	u64 class_decisions[16];
 };
 
 DECLARE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
 
 u64 mlra_stat_sum(enum mlra_stat_item item);
+u64 mlra_class_sum(int class);
+
+static inline void mlra_count(enum mlra_stat_item item)
+{
+	this_cpu_inc(mlra_cpu_stats.count[item]);
+}
+
+/* A decision's class, or -1 when no model answered. */
+static inline void mlra_count_decision(int class)
+{
+	if (class < 0) {
+		mlra_count(MLRA_STAT_DECISIONS_NO_MODEL);
+		return;
+	}
+	mlra_count(MLRA_STAT_DECISIONS);
+	this_cpu_inc(mlra_cpu_stats.class_decisions[class & 15]);
+}
+
+struct file;
+struct mlra_access;
+struct mlra_policy_state;
+struct seq_file;
+
+int mlra_streams_alloc(unsigned int max);
+void mlra_streams_free(void);
+size_t mlra_streams_bytes(void);
+void mlra_stream_access(struct file *file, const struct mlra_access *a,
+			bool hinted);
+void mlra_stream_miss(struct file *file, pgoff_t index);
+void mlra_stream_release(struct file *file);
+void mlra_streams_drain(void);
+void mlra_streams_show(struct seq_file *m);
 
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);
 u64 mlra_hooks_nmissed(void);
+bool mlra_hooks_active(void);
 
 struct mlra_prediction;
 
 int mlra_model_install(const u8 *blob, size_t len);
 ssize_t mlra_model_upload(const char *buf, loff_t off, size_t count);
 bool mlra_predict(const s32 *features, struct mlra_prediction *p);
+struct mlra_policy_params;
+int mlra_model_decide(const s32 *features,
+		      const struct mlra_policy_params *pp, u32 original_pages,
+		      struct mlra_policy_state *st, u32 *gen, u32 *window);
 ssize_t mlra_model_show_info(char *buf);
 int mlra_live_init(void);
 void mlra_live_exit(void);

@@ -53,6 +53,67 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
+/*
+ * Numeric knobs: one show and one store for all, a table for the bounds.
+ * min_ra_kb and max_ra_kb must keep min <= max; max_streams has a setter.
+ */
+struct mlra_uint_knob {
+	struct kobj_attribute attr;
+	unsigned int *value;
+	unsigned int min;
+	unsigned int max;
+	int (*set)(unsigned int value);
+};
+
+static ssize_t uint_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct mlra_uint_knob *k = container_of(attr, struct mlra_uint_knob,
+						attr);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*k->value));
+}
+
+static ssize_t uint_knob_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count)
+{
+	struct mlra_uint_knob *k = container_of(attr, struct mlra_uint_knob,
+						attr);
+	unsigned int v;
+	int err;
+
+	err = mlra_parse_uint(buf, k->min, k->max, &v);
+	if (err)
+		return err;
+	if (k->set) {
+		err = k->set(v);
+		return err ? err : count;
+	}
+	mutex_lock(&mlra_state_lock);
+	if ((k->value == &mlra_knobs.min_ra_kb && v > mlra_knobs.max_ra_kb) ||
+	    (k->value == &mlra_knobs.max_ra_kb && v < mlra_knobs.min_ra_kb))
+		err = -EINVAL;
+	else
+		WRITE_ONCE(*k->value, v);
+	mutex_unlock(&mlra_state_lock);
+	return err ? err : count;
+}
+
+#define MLRA_KNOB_ATTR(name) __ATTR(name, 0600, uint_knob_show, uint_knob_store)
+
+static struct mlra_uint_knob mlra_uint_knobs[] = {
+	{ MLRA_KNOB_ATTR(min_ra_kb), &mlra_knobs.min_ra_kb, 0, 1048576 },
+	{ MLRA_KNOB_ATTR(max_ra_kb), &mlra_knobs.max_ra_kb, 4, 1048576 },
+	{ MLRA_KNOB_ATTR(decision_interval), &mlra_knobs.decision_interval,
+	  1, 1024 },
+	{ MLRA_KNOB_ATTR(min_confidence), &mlra_knobs.min_confidence,
+	  0, 65535 },
+	{ MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams, 16, 65536,
+	  mlra_set_max_streams },
+	{ MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1 },
+};
+
 static ssize_t model_info_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -75,6 +136,12 @@ static BIN_ATTR_WO(model, MLRA_MODEL_MAX_SIZE);
 static struct attribute *mlra_attrs[] = {
 	&enabled_attr.attr,
 	&mode_attr.attr,
+	&mlra_uint_knobs[0].attr.attr,
+	&mlra_uint_knobs[1].attr.attr,
+	&mlra_uint_knobs[2].attr.attr,
+	&mlra_uint_knobs[3].attr.attr,
+	&mlra_uint_knobs[4].attr.attr,
+	&mlra_uint_knobs[5].attr.attr,
 	&model_info_attr.attr,
 	NULL,
 };

@@ -193,6 +193,24 @@ static void mlra_features_phases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 682);	/* 10 of 15 */
 }
 
+/* A fault on the page of the previous fault is its retry, not an access. */
+static void mlra_history_skips_fault_retries(struct kunit *test)
+{
+	struct mlra_history h = {};
+	struct mlra_access fault = { 7, 1, MLRA_ACCESS_FAULT, 1 };
+	struct mlra_access read = { 7, 1, MLRA_ACCESS_READ, 0 };
+
+	KUNIT_EXPECT_TRUE(test, mlra_history_add(&h, &fault));
+	KUNIT_EXPECT_FALSE(test, mlra_history_add(&h, &fault));
+	KUNIT_EXPECT_EQ(test, h.count, 1);
+	/* Reading the same page again is a real access. */
+	KUNIT_EXPECT_TRUE(test, mlra_history_add(&h, &read));
+	KUNIT_EXPECT_TRUE(test, mlra_history_add(&h, &read));
+	fault.index = 8;
+	KUNIT_EXPECT_TRUE(test, mlra_history_add(&h, &fault));
+	KUNIT_EXPECT_EQ(test, h.count, 4);
+}
+
 static struct kunit_case mlra_features_cases[] = {
 	KUNIT_CASE(mlra_log2_q4_table),
 	KUNIT_CASE(mlra_features_empty_and_single),
@@ -202,6 +220,7 @@ static struct kunit_case mlra_features_cases[] = {
 	KUNIT_CASE(mlra_features_random),
 	KUNIT_CASE(mlra_features_interleaved),
 	KUNIT_CASE(mlra_features_phases),
+	KUNIT_CASE(mlra_history_skips_fault_retries),
 	{}
 };
 

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stream table: one entry per open file being read, preallocated,
+ * hashed by struct file address, bounded in memory. Probe handlers record
+ * accesses and decide here under a per-entry trylock, never a global lock.
+ *
+ * Lifetime rule: an entry's key is cleared only with its lock held, and
+ * the release probe (on locks_remove_file(), which __fput() calls before
+ * freeing a file) takes that lock. So whoever holds an entry's lock with
+ * the key set may touch the file: it cannot be freed meanwhile.
+ */
+
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+
+#include <mlra/features.h>
+#include <mlra/model.h>
+#include <mlra/policy.h>
+
+#include "mlra.h"
+
+/* Slots probed from a file's hash slot: lookup is O(1). */
+#define MLRA_PROBE_SLOTS	8
+/* A new choice must win this many decisions in a row to take effect. */
+#define MLRA_HYSTERESIS		2
+
+/**
+ * struct mlra_stream - what mlra knows of one open file
+ * @file: the key; NULL when free; cleared only with @lock held
+ * @lock: taken by trylock in handlers, spin_lock by release and drain
+ * @last_used: jiffies of the last access, to recycle the stalest
+ * @original_pages: the file's own window when mlra first saw it
+ * @set_pages: the window mlra last wrote, if @changed
+ * @model_gen: generation of the model @policy's classes belong to
+ * @since_decision: accesses since the last decision
+ * @changed: mlra's window is in force, not the file's own
+ * @hinted: the application gave a readahead hint for this file
+ * @policy: the policy's memory
+ * @history: the last accesses
+ */
+struct mlra_stream {
+	struct file *file;
+	spinlock_t lock;	/* guards the entry; see the lifetime rule */
+	unsigned long last_used;
+	u32 original_pages;
+	u32 set_pages;
+	u32 model_gen;
+	u16 since_decision;
+	bool changed;
+	bool hinted;
+	struct mlra_policy_state policy;
+	struct mlra_history history;
+};
+
+static struct mlra_stream *mlra_slots;
+static unsigned int mlra_slot_bits;
+
+/**
+ * mlra_streams_alloc() - preallocate a table for @max streams
+ * @max: at least 16; rounded up to a power of two
+ *
+ * Called only while no probe is registered. Frees the previous table.
+ *
+ * Return: 0 or -ENOMEM, which keeps the previous table.
+ */
+int mlra_streams_alloc(unsigned int max)
+{
+	unsigned int bits = order_base_2(max), i;
+	struct mlra_stream *slots;
+
+	BUILD_BUG_ON(sizeof(struct mlra_stream) > 256);
+	slots = vzalloc(array_size(sizeof(*slots), 1U << bits));
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < 1U << bits; i++)
+		spin_lock_init(&slots[i].lock);
+	vfree(mlra_slots);
+	mlra_slots = slots;
+	mlra_slot_bits = bits;
+	return 0;
+}
+
+void mlra_streams_free(void)
+{
+	vfree(mlra_slots);
+	mlra_slots = NULL;
+}
+
+/* Memory the table takes, for stats. */
+size_t mlra_streams_bytes(void)
+{
+	return sizeof(struct mlra_stream) << mlra_slot_bits;
+}
+
+static struct mlra_stream *slot(struct file *file, unsigned int i)
+{
+	return &mlra_slots[(hash_ptr(file, mlra_slot_bits) + i) &
+			   ((1U << mlra_slot_bits) - 1)];
+}
+
+/* Give the file its own window back and free the entry; lock held. */
+static void stream_forget(struct mlra_stream *e)
+{
+	if (e->changed)
+		WRITE_ONCE(e->file->f_ra.ra_pages, e->original_pages);
+	WRITE_ONCE(e->file, NULL);
+}
+
+/*
+ * The entry of @file or, with @create, where a new one would go: a free
+ * entry or the stalest one probed. Unlocked: recheck under the lock.
+ */
+static struct mlra_stream *stream_slot(struct file *file, bool create)
+{
+	struct mlra_stream *e, *free = NULL, *stalest = NULL;
+	unsigned int i;
+
+	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
+		struct file *key;
+
+		e = slot(file, i);
+		key = READ_ONCE(e->file);
+		if (key == file)
+			return e;
+		if (!key && !free)
+			free = e;
+		if (!stalest || time_before(e->last_used, stalest->last_used))
+			stalest = e;
+	}
+	if (!create)
+		return NULL;
+	return free ? free : stalest;
+}
+
+/*
+ * With @e locked: make sure it is @file's entry. Without @create, only an
+ * entry that already is. A recycled file gets its own window back.
+ */
+static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
+{
+	if (e->file == file)
+		return true;
+	if (!create)
+		return false;
+	if (e->file) {
+		stream_forget(e);
+		mlra_count(MLRA_STAT_RECYCLED);
+	}
+	memset(&e->history, 0, sizeof(e->history));
+	mlra_policy_reset(&e->policy);
+	e->original_pages = READ_ONCE(file->f_ra.ra_pages);
+	e->set_pages = e->original_pages;
+	e->model_gen = 0;
+	e->since_decision = 0;
+	e->changed = false;
+	e->hinted = false;
+	WRITE_ONCE(e->file, file);
+	return true;
+}
+
+/* An application's hint: FADV_RANDOM, or a window that is neither the
+ * file's own nor mlra's (FADV_SEQUENTIAL doubles it).
+ */
+static bool stream_hinted(struct mlra_stream *e, u32 now)
+{
+	return (READ_ONCE(e->file->f_mode) & FMODE_RANDOM) ||
+	       now != (e->changed ? e->set_pages : e->original_pages);
+}
+
+/* Features, model, policy, action; lock held. */
+static void stream_decide(struct mlra_stream *e)
+{
+	u32 now = READ_ONCE(e->file->f_ra.ra_pages), want;
+	u64 size = i_size_read(file_inode(e->file)) >> PAGE_SHIFT;
+	struct mlra_policy_params pp = {
+		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
+		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
+		.min_confidence = READ_ONCE(mlra_knobs.min_confidence),
+		.hysteresis = MLRA_HYSTERESIS,
+	};
+	s32 f[MLRA_MAX_INPUTS] = {};
+	int class;
+
+	e->hinted |= stream_hinted(e, now);
+	mlra_features(&e->history, now, size, f);
+	class = mlra_model_decide(f, &pp, e->original_pages, &e->policy,
+				  &e->model_gen, &want);
+	mlra_count_decision(class);
+	if (want == now)
+		return;
+	if (e->hinted && READ_ONCE(mlra_knobs.respect_hints)) {
+		mlra_count(MLRA_STAT_HINTED_SKIPS);
+		return;
+	}
+	if (READ_ONCE(mlra_knobs.mode) != MLRA_MODE_ON) {
+		mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
+		return;
+	}
+	WRITE_ONCE(e->file->f_ra.ra_pages, want);
+	e->set_pages = want;
+	e->changed = want != e->original_pages;
+	mlra_count(MLRA_STAT_WINDOWS_SET);
+}
+
+/**
+ * mlra_stream_access() - record an access and decide when it is time
+ * @file: the file read
+ * @a: the access
+ * @hinted: the access carries an application's hint (madvise)
+ *
+ * Called from the probe handlers: no sleep, no allocation, no lock shared
+ * by all CPUs. An access to a file whose entry another CPU holds is lost.
+ */
+void mlra_stream_access(struct file *file, const struct mlra_access *a,
+			bool hinted)
+{
+	struct mlra_stream *e = stream_slot(file, true);
+
+	/* Handlers never wait: an entry another CPU holds costs an access. */
+	if (!spin_trylock(&e->lock)) {
+		mlra_count(MLRA_STAT_CONTENDED);
+		return;
+	}
+	if (stream_claim(e, file, true)) {
+		e->last_used = jiffies;
+		e->hinted |= hinted;
+		if (mlra_history_add(&e->history, a) &&
+		    ++e->since_decision >=
+		    READ_ONCE(mlra_knobs.decision_interval)) {
+			e->since_decision = 0;
+			stream_decide(e);
+		}
+	}
+	spin_unlock(&e->lock);
+}
+
+/**
+ * mlra_stream_miss() - the kernel found @index of @file missing
+ * @file: the file
+ * @index: the page
+ *
+ * Marks the last access as a cache miss if it covers @index.
+ */
+void mlra_stream_miss(struct file *file, pgoff_t index)
+{
+	struct mlra_stream *e = stream_slot(file, false);
+	struct mlra_access *last;
+
+	if (!e)
+		return;
+	if (!spin_trylock(&e->lock)) {
+		mlra_count(MLRA_STAT_CONTENDED);
+		return;
+	}
+	if (stream_claim(e, file, false) && e->history.count) {
+		last = &e->history.ring[(e->history.head + MLRA_RING - 1) %
+					MLRA_RING];
+		if ((u32)index - last->index < last->pages)
+			last->miss = 1;
+	}
+	spin_unlock(&e->lock);
+}
+
+/**
+ * mlra_stream_release() - @file is being freed: forget it
+ * @file: the file
+ *
+ * Waits for a handler that holds the entry, so that no one touches the
+ * file after this returns. Its window needs no restoring.
+ */
+void mlra_stream_release(struct file *file)
+{
+	unsigned int i;
+
+	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
+		struct mlra_stream *e = slot(file, i);
+
+		if (READ_ONCE(e->file) != file)
+			continue;
+		spin_lock(&e->lock);
+		if (e->file == file)
+			WRITE_ONCE(e->file, NULL);
+		spin_unlock(&e->lock);
+	}
+}
+
+/**
+ * mlra_streams_drain() - give every file its own window back, forget all
+ *
+ * Called with the access probes unregistered and the release probe still
+ * registered, so every file in the table is alive while its entry is
+ * locked.
+ */
+void mlra_streams_drain(void)
+{
+	unsigned int i;
+
+	for (i = 0; mlra_slots && i < 1U << mlra_slot_bits; i++) {
+		struct mlra_stream *e = &mlra_slots[i];
+
+		spin_lock(&e->lock);
+		if (e->file)
+			stream_forget(e);
+		spin_unlock(&e->lock);
+		cond_resched();
+	}
+}
+
+/**
+ * mlra_streams_show() - one line per live stream, for debugfs
+ * @m: the seq_file
+ *
+ * Columns: inode, pages in the file, the file's own window, the window
+ * now, whether mlra set it, whether the application hinted, class in
+ * force (- for the kernel's own), accesses held.
+ */
+void mlra_streams_show(struct seq_file *m)
+{
+	unsigned int i, live = 0;
+
+	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses\n");
+	for (i = 0; mlra_slots && i < 1U << mlra_slot_bits; i++) {
+		struct mlra_stream *e = &mlra_slots[i];
+		struct file *f;
+
+		spin_lock(&e->lock);
+		f = e->file;
+		if (f) {
+			live++;
+			seq_printf(m, "%lu %llu %u %u %d %d ",
+				   file_inode(f)->i_ino,
+				   i_size_read(file_inode(f)) >> PAGE_SHIFT,
+				   e->original_pages,
+				   READ_ONCE(f->f_ra.ra_pages), e->changed,
+				   e->hinted);
+			if (e->policy.applied == MLRA_NO_CLASS)
+				seq_puts(m, "-");
+			else
+				seq_printf(m, "%u", e->policy.applied);
+			seq_printf(m, " %u\n", e->history.count);
+		}
+		spin_unlock(&e->lock);
+	}
+	seq_printf(m, "# %u live of %u\n", live, 1U << mlra_slot_bits);
+}

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+# mlra steering real files on the test host, with the fixture model
+# tests/models/steer.txt: a sequential reader gets a larger window, a
+# random mmap reader gets none, observe changes nothing, mode off and
+# rmmod give windows back, data read is the same, the table stays bounded.
+# Expects mlra not loaded, /data/models/steer.mlra and /data/swap.dat.
+. ./vm/lib.sh
+STREAMS=/sys/kernel/debug/mlra/streams
+FILE=/data/swap.dat
+ino=$(stat -c %i $FILE)
+
+# column COL of FILE's line in the streams table (3 own window, 4 window)
+stream_col() {
+	awk -v i="$ino" -v c="$1" '$1 == i { print $c; exit }' $STREAMS
+}
+
+sum_off=$(md5sum <$FILE)
+check "insmod" insmod "$KO"
+dd if=/data/models/steer.mlra of=$KNOBS/model bs=64k 2>/dev/null
+echo on >$KNOBS/mode
+
+exec 3<$FILE
+dd bs=64k count=64 <&3 >/dev/null 2>&1
+check_eq "a sequential reader gets a 2 MiB window" 512 "$(stream_col 4)"
+check_eq "its own window is remembered" 32 "$(stream_col 3)"
+echo off >$KNOBS/mode
+echo on >$KNOBS/mode
+dd bs=64k count=1 <&3 >/dev/null 2>&1
+check_eq "mode off gave the file its own window back" 32 "$(stream_col 3)"
+dd bs=64k count=64 <&3 >/dev/null 2>&1
+check_eq "the window comes back with mode on" 512 "$(stream_col 4)"
+check "rmmod while a file has mlra's window" rmmod mlra
+insmod "$KO"
+dd bs=64k count=1 <&3 >/dev/null 2>&1
+check_eq "rmmod gave the file its own window back" 32 "$(stream_col 3)"
+exec 3<&-
+
+dd if=/data/models/steer.mlra of=$KNOBS/model bs=64k 2>/dev/null
+check_eq "observe is the default mode" observe "$(cat $KNOBS/mode)"
+before=$(stat_value windows_would_set)
+exec 3<$FILE
+dd bs=64k count=64 <&3 >/dev/null 2>&1
+check_eq "observe leaves the window alone" 32 "$(stream_col 4)"
+check "observe counts what it would do" \
+	test "$(stat_value windows_would_set)" -gt "$before"
+exec 3<&-
+
+echo on >$KNOBS/mode
+# Cold cache: a cached page is mapped by fault-around, not filemap_fault().
+# norandommap: truly random offsets; fio's random map turns the end of
+# each pass over a small file into a nearly sequential scan.
+echo 3 >/proc/sys/vm/drop_caches
+fio --name=mmaprand --filename=$FILE --rw=randread --bs=4k --ioengine=mmap \
+	--runtime=5 --time_based --fadvise_hint=0 --norandommap --eta=never \
+	--output=/dev/null &
+fio=$!
+sleep 3
+check_eq "a random mmap reader gets no read-around (window 0)" 0 "$(stream_col 4)"
+wait $fio
+
+check_eq "data read with mlra on is the same" "$sum_off" "$(md5sum <$FILE)"
+
+echo small >/data/small
+small=$(stat -c %i /data/small)
+for i in $(seq 10000); do
+	cat /data/small >/dev/null
+done
+check_eq "10,000 opens and closes leave no stream of the file" 0 \
+	"$(awk -v i="$small" '$1 == i' $STREAMS | wc -l)"
+
+# 64 files read at once by 4 processes, 16 each.
+mkdir -p /data/many
+for i in $(seq 64); do
+	head -c 262144 /dev/urandom >/data/many/$i
+done
+echo 3 >/proc/sys/vm/drop_caches
+for p in 1 2 3 4; do
+	(for i in $(seq $p 4 64); do cat /data/many/$i; done >/dev/null) &
+done
+wait
+live=$(tail -n 1 $STREAMS | awk '{ print $2 }')
+check "64 files read by 4 processes leave the table bounded (live $live)" \
+	test "$live" -le 4
+check "the table is 4096 streams of at most 256 bytes" \
+	test "$(stat_value stream_table_bytes)" -le 1048576
+check "decisions were made with the model" test "$(stat_value decisions)" -gt 0
+check_eq "no probe hit was missed" 0 "$(stat_value kprobe_nmissed)"
+check "rmmod" rmmod mlra
+ok "steer tests ran to the end"
