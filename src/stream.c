@@ -10,6 +10,7 @@
  * the key set may touch the file: it cannot be freed meanwhile.
  */
 
+#include <linux/backing-dev.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -158,7 +159,11 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	e->model_gen = 0;
 	e->since_decision = 0;
 	e->changed = false;
-	e->hinted = false;
+	/* FADV_SEQUENTIAL usually comes before the first read: a window
+	 * other than the device's default is the application's.
+	 */
+	e->hinted = e->original_pages !=
+		    READ_ONCE(inode_to_bdi(file_inode(file))->ra_pages);
 	WRITE_ONCE(e->file, file);
 	return true;
 }

@@ -2,7 +2,8 @@
 # mlra steering real files on the test host, with the fixture model
 # tests/models/steer.txt: a sequential reader gets a larger window, a
 # random mmap reader gets none, observe changes nothing, mode off and
-# rmmod give windows back, data read is the same, the table stays bounded.
+# rmmod give windows back, data read is the same, application hints win
+# unless respect_hints is 0, the table stays bounded.
 # Expects mlra not loaded, /data/models/steer.mlra and /data/swap.dat.
 . ./vm/lib.sh
 STREAMS=/sys/kernel/debug/mlra/streams
@@ -59,6 +60,25 @@ check_eq "a random mmap reader gets no read-around (window 0)" 0 "$(stream_col 4
 wait $fio
 
 check_eq "data read with mlra on is the same" "$sum_off" "$(md5sum <$FILE)"
+
+# Hints: fio's fadvise_hint=1 advises SEQUENTIAL (window doubled to 64)
+# for a sequential job and RANDOM for a random one.
+hinted_run() {
+	fio --name=hint --filename=$FILE --rw="$1" --bs=64k --size=8m \
+		--ioengine=psync --fadvise_hint=1 --thinktime=4000000 \
+		--thinktime_blocks=120 --eta=never --output=/dev/null &
+	sleep 2
+	echo "$(stream_col 4) $(awk -v i="$ino" '$1 == i { print $6; exit }' $STREAMS)"
+	wait
+}
+check_eq "FADV_SEQUENTIAL is respected: window 64, hinted" "64 1" \
+	"$(hinted_run read)"
+check_eq "FADV_RANDOM is respected: window 32, hinted" "32 1" \
+	"$(hinted_run randread)"
+echo 0 >$KNOBS/respect_hints
+check_eq "respect_hints 0 lets mlra decide for a hinted file" "512 1" \
+	"$(hinted_run read)"
+echo 1 >$KNOBS/respect_hints
 
 echo small >/data/small
 small=$(stat -c %i /data/small)
