@@ -31,7 +31,8 @@ dkms-install:
 # `mlra-model bench` counts what the module runs.
 HOSTCC ?= cc
 HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize -Iinclude
-MODEL_SRCS := src/model.c src/infer.c src/model_build.c scripts/crc32.c
+MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
+	src/policy.c scripts/crc32.c
 
 tools: scripts/mlra-model
 

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mlra/features.h>
 #include <mlra/model.h>
+#include <mlra/policy.h>
 
 static const char usage[] =
 	"usage: mlra-model check FILE\n"
@@ -18,6 +20,9 @@ static const char usage[] =
 	"       mlra-model eval FILE INPUT.csv   one prediction a row:\n"
 	"                                        class,confidence,logit...\n"
 	"       mlra-model bench FILE N          N inferences, for callgrind\n"
+	"       mlra-model bench-access N        N history updates (per access)\n"
+	"       mlra-model bench-decision FILE N N decisions: features, model,\n"
+	"                                        policy (per decision)\n"
 	"       mlra-model build TEXT OUT        blob from a text description\n"
 	"       mlra-model random SHAPE SEED OUT  e.g. 16-32-32-8: random s8\n"
 	"                                        weights, for benchmarks and\n"
@@ -324,6 +329,64 @@ static int build(const char *path, const char *out_path)
 	return 0;
 }
 
+/* Accesses of a mixed pattern: runs of reads, then jumps. */
+static void next_access(struct mlra_access *a, u32 *state)
+{
+	a->index += (*state & 7) ? a->pages : (*state >> 8) & 0xffff;
+	a->pages = 1 + (*state & 15);
+	a->kind = (*state >> 4) & 1;
+	a->miss = (*state >> 5) & 1;
+}
+
+static int bench_access(long n)
+{
+	struct mlra_history h = {};
+	struct mlra_access a = {};
+	u32 state = 2463534242U;
+	long k;
+
+	for (k = 0; k < n; k++) {
+		state = state * 1103515245 + 12345;
+		next_access(&a, &state);
+		mlra_history_add(&h, &a);
+	}
+	printf("%ld accesses, %d held\n", n, h.count);
+	return 0;
+}
+
+/* A full decision, as the module makes one, every call. */
+static int bench_decision(const struct mlra_model *m, long n)
+{
+	struct mlra_action actions[MLRA_MAX_CLASSES];
+	struct mlra_policy_params pp = { 0, 4096, 64, 2 };
+	struct mlra_policy_state st;
+	struct mlra_history h = {};
+	struct mlra_access a = {};
+	struct mlra_prediction p;
+	s32 f[MLRA_MAX_INPUTS] = {};
+	u32 state = 2463534242U, sum = 0;
+	long k;
+	int i;
+
+	for (i = 0; i < m->n_classes; i++)
+		mlra_action_parse(m->class_name[i], &actions[i]);
+	mlra_policy_reset(&st);
+	for (i = 0; i < MLRA_RING; i++) {
+		state = state * 1103515245 + 12345;
+		next_access(&a, &state);
+		mlra_history_add(&h, &a);
+	}
+	for (k = 0; k < n; k++) {
+		state = state * 1103515245 + 12345;
+		h.ring[k & (MLRA_RING - 1)].index ^= state & 0xff;
+		mlra_features(&h, 32, 262144, f);
+		mlra_infer(m, f, &p);
+		sum += mlra_policy_decide(&pp, actions, &p, 32, &st);
+	}
+	printf("%ld decisions, checksum %u\n", n, sum);
+	return 0;
+}
+
 static u32 xorshift(u32 *state)
 {
 	*state ^= *state << 13;
@@ -414,6 +477,12 @@ int main(int argc, char **argv)
 			die("bench: not a count: %s", argv[3]);
 		load(argv[2], &m);
 		return bench(&m, n);
+	}
+	if (argc == 3 && !strcmp(argv[1], "bench-access"))
+		return bench_access(strtol(argv[2], NULL, 10));
+	if (argc == 4 && !strcmp(argv[1], "bench-decision")) {
+		load(argv[2], &m);
+		return bench_decision(&m, strtol(argv[3], NULL, 10));
 	}
 	if (argc == 4 && !strcmp(argv[1], "build"))
 		return build(argv[2], argv[3]);
