@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mlra: learned page-cache readahead. Module entry points, the knobs' state
- * and the rule that ties it to the probes: registered exactly while mlra is
+ * mlra: learned page-cache readahead. Module entry points and the rule
+ * that ties the knobs to the probes: registered exactly while mlra is
  * enabled and its mode is not off.
  */
 
@@ -22,64 +22,8 @@ static unsigned int max_streams = 4096;
 module_param(max_streams, uint, 0);
 MODULE_PARM_DESC(max_streams, "Streams the table holds, 16 to 65536 (default: 4096)");
 
-struct mlra_knobs mlra_knobs = {
-	.min_ra_kb = 0,
-	.max_ra_kb = 4096,
-	.decision_interval = 16,
-	.min_confidence = 64,
-	.respect_hints = 1,
-};
-
 /* Serialises knob writes with probe (un)registration. */
 DEFINE_MUTEX(mlra_state_lock);
-
-DEFINE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
-
-const char * const mlra_stat_names[MLRA_NR_STATS] = {
-	[MLRA_STAT_READ_CALLS] = "read_calls",
-	[MLRA_STAT_READ_BYTES] = "read_bytes",
-	[MLRA_STAT_FAULTS] = "faults",
-	[MLRA_STAT_MISSES] = "sync_readahead",
-	[MLRA_STAT_DECISIONS] = "decisions",
-	[MLRA_STAT_DECISIONS_NO_MODEL] = "decisions_without_model",
-	[MLRA_STAT_WINDOWS_SET] = "windows_set",
-	[MLRA_STAT_WINDOWS_WOULD_SET] = "windows_would_set",
-	[MLRA_STAT_HINTED_SKIPS] = "hinted_skips",
-	[MLRA_STAT_CONTENDED] = "contended",
-	[MLRA_STAT_RECYCLED] = "recycled",
-};
-
-/**
- * mlra_stat_sum() - sum a counter over all CPUs
- * @item: the counter
- *
- * Return: the sum; counters only grow, so a racy sum is a lower bound.
- */
-u64 mlra_stat_sum(enum mlra_stat_item item)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(mlra_cpu_stats, cpu).count[item];
-	return sum;
-}
-
-/**
- * mlra_class_sum() - decisions for a class, summed over all CPUs
- * @class: 0 to 15
- *
- * Return: the sum.
- */
-u64 mlra_class_sum(int class)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(mlra_cpu_stats, cpu).class_decisions[class];
-	return sum;
-}
 
 static bool mlra_wants_hooks(bool on, enum mlra_mode m)
 {

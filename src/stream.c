@@ -353,3 +353,7 @@ void mlra_streams_show(struct seq_file *m)
 	}
 	seq_printf(m, "# %u live of %u\n", live, 1U << mlra_slot_bits);
 }
+
+#ifdef CONFIG_MLRA_KUNIT_TEST
+#include "../tests/stream-kunit.h"
+#endif
