@@ -71,6 +71,13 @@ static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* page_cache_async_ra(struct readahead_control *, struct folio *, ...) */
+static int async_ra_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mlra_count(MLRA_STAT_ASYNC_RA);
+	return 0;
+}
+
 /* locks_remove_file(struct file *): __fput() calls it before the free. */
 static int release_pre(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -82,17 +89,13 @@ static int release_pre(struct kprobe *kp, struct pt_regs *regs)
  * The release probe comes first: registered before and unregistered after
  * the others, it keeps every file in the stream table alive while its
  * entry is locked (see src/stream.c).
- *
- * No probe on page_cache_async_ra(): on 6.12 under QEMU, loading and
- * unloading mlra with one there while a reader ran made the kernel call
- * address 0 from filemap_get_pages() in 3 of 4 test-host runs; without it,
- * 10 of 10 ran clean. Nothing needs readahead-marker hits yet.
  */
 static struct kprobe mlra_probes[] = {
 	{ .symbol_name = "locks_remove_file", .pre_handler = release_pre },
 	{ .symbol_name = "filemap_read", .pre_handler = filemap_read_pre },
 	{ .symbol_name = "filemap_fault", .pre_handler = filemap_fault_pre },
 	{ .symbol_name = "page_cache_sync_ra", .pre_handler = sync_ra_pre },
+	{ .symbol_name = "page_cache_async_ra", .pre_handler = async_ra_pre },
 };
 
 /* Misses of probes since unregistered; a kprobe's own count restarts. */

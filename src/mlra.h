@@ -69,6 +69,7 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_READ_BYTES: bytes those calls asked for
  * @MLRA_STAT_FAULTS: filemap_fault() calls seen
  * @MLRA_STAT_MISSES: synchronous readahead (cache misses) seen
+ * @MLRA_STAT_ASYNC_RA: readahead marker hits seen
  * @MLRA_STAT_DECISIONS: decisions made with a model
  * @MLRA_STAT_DECISIONS_NO_MODEL: decisions made without one
  * @MLRA_STAT_WINDOWS_SET: windows mlra changed (mode on)
@@ -83,6 +84,7 @@ enum mlra_stat_item {
 	MLRA_STAT_READ_BYTES,
 	MLRA_STAT_FAULTS,
 	MLRA_STAT_MISSES,
+	MLRA_STAT_ASYNC_RA,
 	MLRA_STAT_DECISIONS,
 	MLRA_STAT_DECISIONS_NO_MODEL,
 	MLRA_STAT_WINDOWS_SET,

@@ -23,6 +23,7 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_READ_BYTES] = "read_bytes",
 	[MLRA_STAT_FAULTS] = "faults",
 	[MLRA_STAT_MISSES] = "sync_readahead",
+	[MLRA_STAT_ASYNC_RA] = "async_readahead",
 	[MLRA_STAT_DECISIONS] = "decisions",
 	[MLRA_STAT_DECISIONS_NO_MODEL] = "decisions_without_model",
 	[MLRA_STAT_WINDOWS_SET] = "windows_set",
