@@ -23,6 +23,19 @@ const char * const mlra_feature_names[MLRA_NR_FEATURES] = {
 };
 
 /**
+ * mlra_history_last() - the newest access held
+ * @h: the history
+ *
+ * Return: the access, or NULL if none is held.
+ */
+struct mlra_access *mlra_history_last(struct mlra_history *h)
+{
+	if (!h->count)
+		return NULL;
+	return &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+}
+
+/**
  * mlra_history_add() - remember an access, forgetting the oldest if full
  * @h: the history
  * @a: the access
@@ -36,13 +49,11 @@ const char * const mlra_feature_names[MLRA_NR_FEATURES] = {
  */
 bool mlra_history_add(struct mlra_history *h, const struct mlra_access *a)
 {
-	const struct mlra_access *last;
+	const struct mlra_access *last = mlra_history_last(h);
 
-	if (h->count && a->kind == MLRA_ACCESS_FAULT) {
-		last = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
-		if (last->kind == MLRA_ACCESS_FAULT && last->index == a->index)
-			return false;
-	}
+	if (last && a->kind == MLRA_ACCESS_FAULT &&
+	    last->kind == MLRA_ACCESS_FAULT && last->index == a->index)
+		return false;
 	h->ring[h->head] = *a;
 	h->head = (h->head + 1) % MLRA_RING;
 	if (h->count < MLRA_RING)

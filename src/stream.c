@@ -262,10 +262,9 @@ void mlra_stream_miss(struct file *file, pgoff_t index)
 		mlra_count(MLRA_STAT_CONTENDED);
 		return;
 	}
-	if (stream_claim(e, file, false) && e->history.count) {
-		last = &e->history.ring[(e->history.head + MLRA_RING - 1) %
-					MLRA_RING];
-		if ((u32)index - last->index < last->pages)
+	if (stream_claim(e, file, false)) {
+		last = mlra_history_last(&e->history);
+		if (last && (u32)index - last->index < last->pages)
 			last->miss = 1;
 	}
 	spin_unlock(&e->lock);

@@ -96,6 +96,7 @@ enum mlra_feature {
 extern const char * const mlra_feature_names[MLRA_NR_FEATURES];
 
 bool mlra_history_add(struct mlra_history *h, const struct mlra_access *a);
+struct mlra_access *mlra_history_last(struct mlra_history *h);
 void mlra_features(const struct mlra_history *h, u32 window_pages,
 		   u64 file_pages, s32 *f);
 s32 mlra_log2_q4(u64 x);
