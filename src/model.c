@@ -77,7 +77,7 @@ static size_t layer_bytes(const struct mlra_layer *l)
 	return 4 * l->n_out + align4((size_t)l->n_out * l->n_in * (l->bits / 8));
 }
 
-/* What round_shift() adds before shifting: 2^(shift - 1), or 0. */
+/* The rounding a unit adds before its shift: 2^(shift - 1), or 0. */
 static s64 round_half(u8 shift)
 {
 	return shift ? 1LL << (shift - 1) : 0;
@@ -255,7 +255,7 @@ static s64 pack_pair(s32 hi, s32 lo)
  * Units 2k and 2k+1 of a layer share one s64 per input: the weight of 2k
  * in the high half, that of 2k+1 in the low. An odd last unit pairs with
  * a unit of zeros; rows end in zeros up to n_in_padded, so the engine's
- * loop needs no tail. The biases carry the rounding of round_shift().
+ * loop needs no tail. The biases carry the rounding before the shift.
  */
 void mlra_model_pack(struct mlra_model *m, const u8 *blob, s64 *packed)
 {

@@ -98,10 +98,15 @@ size_t mlra_streams_bytes(void)
 	return sizeof(struct mlra_stream) << mlra_slot_bits;
 }
 
+static unsigned int slot_count(void)
+{
+	return 1U << mlra_slot_bits;
+}
+
 static struct mlra_stream *slot(struct file *file, unsigned int i)
 {
 	return &mlra_slots[(hash_ptr(file, mlra_slot_bits) + i) &
-			   ((1U << mlra_slot_bits) - 1)];
+			   (slot_count() - 1)];
 }
 
 /* Give the file its own window back and free the entry; lock held. */
@@ -304,7 +309,7 @@ void mlra_streams_drain(void)
 {
 	unsigned int i;
 
-	for (i = 0; mlra_slots && i < 1U << mlra_slot_bits; i++) {
+	for (i = 0; mlra_slots && i < slot_count(); i++) {
 		struct mlra_stream *e = &mlra_slots[i];
 
 		spin_lock(&e->lock);
@@ -328,7 +333,7 @@ void mlra_streams_show(struct seq_file *m)
 	unsigned int i, live = 0;
 
 	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses\n");
-	for (i = 0; mlra_slots && i < 1U << mlra_slot_bits; i++) {
+	for (i = 0; mlra_slots && i < slot_count(); i++) {
 		struct mlra_stream *e = &mlra_slots[i];
 		struct file *f;
 
@@ -350,7 +355,7 @@ void mlra_streams_show(struct seq_file *m)
 		}
 		spin_unlock(&e->lock);
 	}
-	seq_printf(m, "# %u live of %u\n", live, 1U << mlra_slot_bits);
+	seq_printf(m, "# %u live of %u\n", live, slot_count());
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST

@@ -15,7 +15,7 @@ static int stream_entries(struct file *file)
 	unsigned int i;
 	int n = 0;
 
-	for (i = 0; i < 1U << mlra_slot_bits; i++)
+	for (i = 0; i < slot_count(); i++)
 		n += READ_ONCE(mlra_slots[i].file) == file;
 	return n;
 }
@@ -25,7 +25,7 @@ static int stream_live(void)
 	unsigned int i;
 	int n = 0;
 
-	for (i = 0; i < 1U << mlra_slot_bits; i++)
+	for (i = 0; i < slot_count(); i++)
 		n += !!READ_ONCE(mlra_slots[i].file);
 	return n;
 }
