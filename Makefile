@@ -16,7 +16,7 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f scripts/mlra-model
+	rm -f scripts/mlra-model scripts/mlra-trace
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -34,10 +34,13 @@ HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize
 MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 	src/policy.c scripts/crc32.c
 
-tools: scripts/mlra-model
+tools: scripts/mlra-model scripts/mlra-trace
 
 scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
+
+scripts/mlra-trace: scripts/mlra-trace.c scripts/access_log.c scripts/access_log.h include/mlra/access_log.h
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-trace.c scripts/access_log.c
 
 # The kernel's style, sparse and W=1, exactly as `make check` runs them.
 style:

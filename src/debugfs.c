@@ -20,10 +20,20 @@ static int stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %llu\n", mlra_stat_names[i], mlra_stat_sum(i));
 	/* Decisions by class index; the names are in model_info. */
 	for (i = 0; i < 16; i++)
-		seq_printf(m, "class_%d %llu\n", i, mlra_class_sum(i));
+		seq_printf(m, "class_%d %llu\n", i,
+			   mlra_percpu_sum(&mlra_cpu_stats.class_decisions[i]));
+
+	/* Inference times, a power-of-two bucket a line. */
+	for (i = 0; i < MLRA_NS_BUCKETS - 1; i++)
+		seq_printf(m, "infer_ns_lt_%u %llu\n", 256U << i,
+			   mlra_percpu_sum(&mlra_cpu_stats.infer_ns[i]));
+	seq_printf(m, "infer_ns_ge_%u %llu\n", 256U << (i - 1),
+		   mlra_percpu_sum(&mlra_cpu_stats.infer_ns[i]));
 
 	mutex_lock(&mlra_state_lock);
 	seq_printf(m, "kprobe_nmissed %llu\n", mlra_hooks_nmissed());
+	seq_printf(m, "streams_live %u\n", mlra_streams_live());
+	seq_printf(m, "streams_max %u\n", mlra_streams_max());
 	seq_printf(m, "stream_table_bytes %zu\n", mlra_streams_bytes());
 	mutex_unlock(&mlra_state_lock);
 	return 0;
@@ -43,6 +53,8 @@ void mlra_debugfs_init(void)
 	debugfs_create_file("stats", 0400, mlra_debugfs_dir, NULL, &stats_fops);
 	debugfs_create_file("streams", 0400, mlra_debugfs_dir, NULL,
 			    &streams_fops);
+	debugfs_create_file("access_log", 0400, mlra_debugfs_dir, NULL,
+			    &mlra_log_fops);
 }
 
 void mlra_debugfs_exit(void)

@@ -9,6 +9,7 @@
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <linux/uio.h>
@@ -22,23 +23,47 @@ static unsigned long arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
-/* filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already) */
-static int filemap_read_pre(struct kprobe *kp, struct pt_regs *regs)
+/* A read of @count bytes at @pos. */
+static void read_access(struct file *file, loff_t pos, size_t count)
 {
-	struct kiocb *iocb = (struct kiocb *)arg(regs, 0);
-	size_t count = iov_iter_count((struct iov_iter *)arg(regs, 1));
-	loff_t pos = iocb->ki_pos;
-	struct mlra_access a = { .kind = MLRA_ACCESS_READ };
-	u64 last;
+	pgoff_t first, last;
 
 	mlra_count(MLRA_STAT_READ_CALLS);
 	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_READ_BYTES], count);
 	if (!count || pos < 0)
-		return 0;
-	a.index = pos >> PAGE_SHIFT;
+		return;
+	first = pos >> PAGE_SHIFT;
 	last = (pos + count - 1) >> PAGE_SHIFT;
-	a.pages = min_t(u64, last - (pos >> PAGE_SHIFT) + 1, U16_MAX);
-	mlra_stream_access(iocb->ki_filp, &a, false);
+	mlra_stream_access(file, first, min_t(u64, last - first + 1, U32_MAX),
+			   MLRA_ACCESS_READ, false);
+}
+
+/* filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already) */
+static int filemap_read_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct kiocb *iocb = (struct kiocb *)arg(regs, 0);
+
+	read_access(iocb->ki_filp, iocb->ki_pos,
+		    iov_iter_count((struct iov_iter *)arg(regs, 1)));
+	return 0;
+}
+
+/*
+ * filemap_splice_read(struct file *in, loff_t *ppos,
+ *		       struct pipe_inode_info *pipe, size_t len,
+ *		       unsigned int flags)
+ * Since 6.5 sendfile() and splice() read here, not in filemap_read(); at
+ * most what the pipe has room for, as that function computes it.
+ */
+static int filemap_splice_read_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct pipe_inode_info *pipe = (void *)arg(regs, 2);
+	unsigned int room = READ_ONCE(pipe->max_usage) -
+			    pipe_occupancy(READ_ONCE(pipe->head),
+					   READ_ONCE(pipe->tail));
+
+	read_access((struct file *)arg(regs, 0), *(loff_t *)arg(regs, 1),
+		    min_t(size_t, arg(regs, 3), (size_t)room << PAGE_SHIFT));
 	return 0;
 }
 
@@ -47,15 +72,11 @@ static int filemap_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (struct vm_fault *)arg(regs, 0);
 	struct vm_area_struct *vma = vmf->vma;
-	struct mlra_access a = {
-		.index = vmf->pgoff,
-		.pages = 1,
-		.kind = MLRA_ACCESS_FAULT,
-	};
 
 	mlra_count(MLRA_STAT_FAULTS);
 	if (vma->vm_file)
-		mlra_stream_access(vma->vm_file, &a,
+		mlra_stream_access(vma->vm_file, vmf->pgoff, 1,
+				   MLRA_ACCESS_FAULT,
 				   vma->vm_flags & (VM_RAND_READ | VM_SEQ_READ));
 	return 0;
 }
@@ -67,14 +88,23 @@ static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 
 	mlra_count(MLRA_STAT_MISSES);
 	if (ractl->file)
-		mlra_stream_miss(ractl->file, readahead_index(ractl));
+		mlra_stream_ra(ractl->file, readahead_index(ractl),
+			       arg(regs, 1), false);
 	return 0;
 }
 
-/* page_cache_async_ra(struct readahead_control *, struct folio *, ...) */
+/*
+ * page_cache_async_ra(struct readahead_control *ractl, struct folio *folio,
+ *		       unsigned long req_count)
+ */
 static int async_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	struct readahead_control *ractl = (void *)arg(regs, 0);
+
 	mlra_count(MLRA_STAT_ASYNC_RA);
+	if (ractl->file)
+		mlra_stream_ra(ractl->file, readahead_index(ractl),
+			       arg(regs, 2), true);
 	return 0;
 }
 
@@ -96,7 +126,13 @@ static struct kprobe mlra_probes[] = {
 	{ .symbol_name = "filemap_fault", .pre_handler = filemap_fault_pre },
 	{ .symbol_name = "page_cache_sync_ra", .pre_handler = sync_ra_pre },
 	{ .symbol_name = "page_cache_async_ra", .pre_handler = async_ra_pre },
+	{ .symbol_name = "filemap_splice_read",
+	  .pre_handler = filemap_splice_read_pre },
 };
+
+/* Probes of functions that not every kernel has: 6.1 has no splice read. */
+#define MLRA_OPTIONAL_PROBE	5
+static bool mlra_optional_live;
 
 /* Misses of probes since unregistered; a kprobe's own count restarts. */
 static u64 mlra_nmissed_past;
@@ -105,6 +141,8 @@ static bool mlra_hooks_live;
 static void unregister_from(int i)
 {
 	while (--i >= 0) {
+		if (i >= MLRA_OPTIONAL_PROBE && !mlra_optional_live)
+			continue;
 		unregister_kprobe(&mlra_probes[i]);
 		mlra_nmissed_past += mlra_probes[i].nmissed;
 		/* Every access probe is gone: give files their windows back. */
@@ -133,6 +171,11 @@ int mlra_hooks_register(void)
 		kp->flags = 0;
 		kp->nmissed = 0;
 		err = register_kprobe(kp);
+		if (i == MLRA_OPTIONAL_PROBE) {
+			mlra_optional_live = !err;
+			if (err == -ENOENT)
+				continue;
+		}
 		if (err) {
 			pr_err("cannot probe %s: error %d\n",
 			       kp->symbol_name, err);

@@ -195,38 +195,37 @@ bool mlra_predict(const s32 *features, struct mlra_prediction *p)
  * @original_pages: the file's own window
  * @st: the stream's policy memory
  * @gen: the model generation @st refers to; updated
- * @window: the window the file should have, in pages
+ * @v: the verdict; without a model, class -1 and the file's own window
  *
  * Safe in the probe handlers: RCU read side only, no sleep, no allocation.
- *
- * Return: the class the model chose, or -1 if no model is loaded (then
- * @window is @original_pages).
  */
-int mlra_model_decide(const s32 *features,
-		      const struct mlra_policy_params *pp, u32 original_pages,
-		      struct mlra_policy_state *st, u32 *gen, u32 *window)
+void mlra_model_decide(const s32 *features,
+		       const struct mlra_policy_params *pp, u32 original_pages,
+		       struct mlra_policy_state *st, u32 *gen,
+		       struct mlra_verdict *v)
 {
 	struct mlra_live_model *live;
 	struct mlra_prediction p;
-	int class = -1;
 
+	v->class = -1;
+	v->confidence = 0;
 	rcu_read_lock();
 	live = rcu_dereference(mlra_live);
 	if (!live) {
-		*window = mlra_policy_decide(pp, NULL, NULL, original_pages,
-					     st);
+		v->window = mlra_policy_decide(pp, NULL, NULL, original_pages,
+					       st);
 	} else {
 		if (*gen != live->generation) {
 			mlra_policy_reset(st);
 			*gen = live->generation;
 		}
 		mlra_infer(&live->model, features, &p);
-		*window = mlra_policy_decide(pp, live->actions, &p,
-					     original_pages, st);
-		class = p.class;
+		v->window = mlra_policy_decide(pp, live->actions, &p,
+					       original_pages, st);
+		v->class = p.class;
+		v->confidence = p.confidence;
 	}
 	rcu_read_unlock();
-	return class;
 }
 
 /**

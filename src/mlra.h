@@ -6,10 +6,15 @@
 #ifndef _MLRA_H
 #define _MLRA_H
 
+#include <linux/bitops.h>
 #include <linux/irqflags.h>
+#include <linux/jump_label.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
+
+#include <mlra/features.h>
 
 /**
  * enum mlra_mode - what mlra does while it is enabled
@@ -77,6 +82,8 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_HINTED_SKIPS: changes left undone for a hinted file
  * @MLRA_STAT_CONTENDED: accesses lost to another CPU holding the stream
  * @MLRA_STAT_RECYCLED: streams recycled for a new file
+ * @MLRA_STAT_LOG_RECORDS: records written to the access log
+ * @MLRA_STAT_LOG_DROPPED: records lost because a ring was full
  * @MLRA_NR_STATS: number of counters
  */
 enum mlra_stat_item {
@@ -92,21 +99,30 @@ enum mlra_stat_item {
 	MLRA_STAT_HINTED_SKIPS,
 	MLRA_STAT_CONTENDED,
 	MLRA_STAT_RECYCLED,
+	MLRA_STAT_LOG_RECORDS,
+	MLRA_STAT_LOG_DROPPED,
 	MLRA_NR_STATS,
 };
 
 extern const char * const mlra_stat_names[MLRA_NR_STATS];
 
+/*
+ * Inference times: bucket 0 counts those under 256 ns, bucket i those
+ * under 256 << i ns, the last one all from 256 << (MLRA_NS_BUCKETS - 2).
+ */
+#define MLRA_NS_BUCKETS	10
+
 /* 16 is MLRA_MAX_CLASSES, the most classes a model has. */
 struct mlra_cpu_stats {
 	u64 count[MLRA_NR_STATS];
 	u64 class_decisions[16];
+	u64 infer_ns[MLRA_NS_BUCKETS];
 };
 
 DECLARE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
 
 u64 mlra_stat_sum(enum mlra_stat_item item);
-u64 mlra_class_sum(int class);
+u64 mlra_percpu_sum(u64 __percpu *counter);
 
 static inline void mlra_count(enum mlra_stat_item item)
 {
@@ -124,20 +140,41 @@ static inline void mlra_count_decision(int class)
 	this_cpu_inc(mlra_cpu_stats.class_decisions[class & 15]);
 }
 
+static inline void mlra_count_infer_ns(u64 ns)
+{
+	this_cpu_inc(mlra_cpu_stats.infer_ns[clamp(fls64(ns) - 8, 0,
+						   MLRA_NS_BUCKETS - 1)]);
+}
+
 struct file;
-struct mlra_access;
 struct mlra_policy_state;
 struct seq_file;
 
 int mlra_streams_alloc(unsigned int max);
 void mlra_streams_free(void);
 size_t mlra_streams_bytes(void);
-void mlra_stream_access(struct file *file, const struct mlra_access *a,
-			bool hinted);
-void mlra_stream_miss(struct file *file, pgoff_t index);
+unsigned int mlra_streams_live(void);
+unsigned int mlra_streams_max(void);
+void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
+			enum mlra_access_kind kind, bool hinted);
+void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
+		    bool async);
 void mlra_stream_release(struct file *file);
 void mlra_streams_drain(void);
 void mlra_streams_show(struct seq_file *m);
+
+struct mlra_log_record;
+
+DECLARE_STATIC_KEY_FALSE(mlra_log_key);
+
+/* Whether the access log is open: building a record is worth it. */
+static inline bool mlra_logging(void)
+{
+	return static_branch_unlikely(&mlra_log_key);
+}
+
+void mlra_log(struct mlra_log_record *r);
+extern const struct file_operations mlra_log_fops;
 
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);
@@ -150,9 +187,23 @@ int mlra_model_install(const u8 *blob, size_t len);
 ssize_t mlra_model_upload(const char *buf, loff_t off, size_t count);
 bool mlra_predict(const s32 *features, struct mlra_prediction *p);
 struct mlra_policy_params;
-int mlra_model_decide(const s32 *features,
-		      const struct mlra_policy_params *pp, u32 original_pages,
-		      struct mlra_policy_state *st, u32 *gen, u32 *window);
+
+/**
+ * struct mlra_verdict - what one decision found
+ * @class: the model's class, or -1 when no model is loaded
+ * @confidence: the model's confidence in it, 0 without a model
+ * @window: the window the file should have, in pages
+ */
+struct mlra_verdict {
+	int class;
+	s32 confidence;
+	u32 window;
+};
+
+void mlra_model_decide(const s32 *features,
+		       const struct mlra_policy_params *pp, u32 original_pages,
+		       struct mlra_policy_state *st, u32 *gen,
+		       struct mlra_verdict *v);
 ssize_t mlra_model_show_info(char *buf);
 int mlra_live_init(void);
 void mlra_live_exit(void);

@@ -31,36 +31,33 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_HINTED_SKIPS] = "hinted_skips",
 	[MLRA_STAT_CONTENDED] = "contended",
 	[MLRA_STAT_RECYCLED] = "recycled",
+	[MLRA_STAT_LOG_RECORDS] = "access_log_records",
+	[MLRA_STAT_LOG_DROPPED] = "access_log_dropped",
 };
 
 /**
- * mlra_stat_sum() - sum a counter over all CPUs
- * @item: the counter
+ * mlra_percpu_sum() - sum one of mlra_cpu_stats' counters over all CPUs
+ * @counter: the counter, e.g. &mlra_cpu_stats.class_decisions[2]
  *
  * Return: the sum; counters only grow, so a racy sum is a lower bound.
  */
-u64 mlra_stat_sum(enum mlra_stat_item item)
+u64 mlra_percpu_sum(u64 __percpu *counter)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(mlra_cpu_stats, cpu).count[item];
+		sum += *per_cpu_ptr(counter, cpu);
 	return sum;
 }
 
 /**
- * mlra_class_sum() - decisions for a class, summed over all CPUs
- * @class: 0 to 15
+ * mlra_stat_sum() - sum an event counter over all CPUs
+ * @item: the counter
  *
  * Return: the sum.
  */
-u64 mlra_class_sum(int class)
+u64 mlra_stat_sum(enum mlra_stat_item item)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(mlra_cpu_stats, cpu).class_decisions[class];
-	return sum;
+	return mlra_percpu_sum(&mlra_cpu_stats.count[item]);
 }

@@ -19,11 +19,15 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
+#include <mlra/access_log.h>
 #include <mlra/features.h>
 #include <mlra/model.h>
 #include <mlra/policy.h>
 
 #include "mlra.h"
+
+#define CREATE_TRACE_POINTS
+#include "mlra_trace.h"
 
 /* Slots probed from a file's hash slot: lookup is O(1). */
 #define MLRA_PROBE_SLOTS	8
@@ -35,6 +39,7 @@
  * @file: the key; NULL when free; cleared only with @lock held
  * @lock: taken by trylock in handlers, spin_lock by release and drain
  * @last_used: jiffies of the last access, to recycle the stalest
+ * @id: the stream's number in the access log
  * @original_pages: the file's own window when mlra first saw it
  * @set_pages: the window mlra last wrote, if @changed
  * @model_gen: generation of the model @policy's classes belong to
@@ -48,6 +53,7 @@ struct mlra_stream {
 	struct file *file;
 	spinlock_t lock;	/* guards the entry; see the lifetime rule */
 	unsigned long last_used;
+	u32 id;
 	u32 original_pages;
 	u32 set_pages;
 	u32 model_gen;
@@ -60,6 +66,8 @@ struct mlra_stream {
 
 static struct mlra_stream *mlra_slots;
 static unsigned int mlra_slot_bits;
+/* Streams numbered on each CPU; the CPU is part of the number. */
+static DEFINE_PER_CPU(u32, mlra_stream_seq);
 
 /**
  * mlra_streams_alloc() - preallocate a table for @max streams
@@ -101,6 +109,22 @@ size_t mlra_streams_bytes(void)
 static unsigned int slot_count(void)
 {
 	return 1U << mlra_slot_bits;
+}
+
+/* Streams the table holds, for stats. */
+unsigned int mlra_streams_max(void)
+{
+	return mlra_slots ? slot_count() : 0;
+}
+
+/* Streams in use now, for stats; racy, as any snapshot of it would be. */
+unsigned int mlra_streams_live(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < mlra_streams_max(); i++)
+		n += !!READ_ONCE(mlra_slots[i].file);
+	return n;
 }
 
 static struct mlra_stream *slot(struct file *file, unsigned int i)
@@ -164,6 +188,9 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	e->model_gen = 0;
 	e->since_decision = 0;
 	e->changed = false;
+	/* Handlers run with preemption off: the CPU cannot change here. */
+	e->id = this_cpu_inc_return(mlra_stream_seq) * nr_cpu_ids +
+		raw_smp_processor_id();
 	/* FADV_SEQUENTIAL usually comes before the first read: a window
 	 * other than the device's default is the application's.
 	 */
@@ -185,7 +212,7 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 /* Features, model, policy, action; lock held. */
 static void stream_decide(struct mlra_stream *e)
 {
-	u32 now = READ_ONCE(e->file->f_ra.ra_pages), want;
+	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
 	u64 size = i_size_read(file_inode(e->file)) >> PAGE_SHIFT;
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
@@ -194,42 +221,78 @@ static void stream_decide(struct mlra_stream *e)
 		.hysteresis = MLRA_HYSTERESIS,
 	};
 	s32 f[MLRA_MAX_INPUTS] = {};
-	int class;
+	struct mlra_verdict v;
+	bool act = false;
+	u64 t;
 
 	e->hinted |= stream_hinted(e, now);
 	mlra_features(&e->history, now, size, f);
-	class = mlra_model_decide(f, &pp, e->original_pages, &e->policy,
-				  &e->model_gen, &want);
-	mlra_count_decision(class);
-	if (want == now)
-		return;
-	if (e->hinted && READ_ONCE(mlra_knobs.respect_hints)) {
-		mlra_count(MLRA_STAT_HINTED_SKIPS);
-		return;
+	t = ktime_get_mono_fast_ns();
+	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
+			  &e->model_gen, &v);
+	if (v.class >= 0)
+		mlra_count_infer_ns(ktime_get_mono_fast_ns() - t);
+	mlra_count_decision(v.class);
+	if (v.window != now) {
+		if (e->hinted && READ_ONCE(mlra_knobs.respect_hints))
+			mlra_count(MLRA_STAT_HINTED_SKIPS);
+		else if (READ_ONCE(mlra_knobs.mode) != MLRA_MODE_ON)
+			mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
+		else
+			act = true;
 	}
-	if (READ_ONCE(mlra_knobs.mode) != MLRA_MODE_ON) {
-		mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
+	trace_mlra_decision(e->file, e->id, v.class, v.confidence, now,
+			    v.window, act);
+	if (!act)
 		return;
-	}
-	WRITE_ONCE(e->file->f_ra.ra_pages, want);
-	e->set_pages = want;
-	e->changed = want != e->original_pages;
+	WRITE_ONCE(e->file->f_ra.ra_pages, v.window);
+	e->set_pages = v.window;
+	e->changed = v.window != e->original_pages;
 	mlra_count(MLRA_STAT_WINDOWS_SET);
+}
+
+/* An event of @e's stream for the access log, if it is open; lock held. */
+static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
+		       pgoff_t index, u32 pages)
+{
+	struct inode *inode = file_inode(e->file);
+	struct mlra_log_record r = {
+		.ino = inode->i_ino,
+		.index = index,
+		.stream = e->id,
+		.dev = new_encode_dev(inode->i_sb->s_dev),
+		.pages = pages,
+		.window = READ_ONCE(e->file->f_ra.ra_pages),
+		.size_pages = min_t(u64, i_size_read(inode) >> PAGE_SHIFT,
+				    U32_MAX),
+		.kind = kind,
+		.flags = (e->hinted ? MLRA_LOG_HINTED : 0) |
+			 (e->changed ? MLRA_LOG_CHANGED : 0),
+	};
+
+	mlra_log(&r);
 }
 
 /**
  * mlra_stream_access() - record an access and decide when it is time
  * @file: the file read
- * @a: the access
+ * @index: its first page
+ * @pages: pages asked for, at least 1
+ * @kind: enum mlra_access_kind
  * @hinted: the access carries an application's hint (madvise)
  *
  * Called from the probe handlers: no sleep, no allocation, no lock shared
  * by all CPUs. An access to a file whose entry another CPU holds is lost.
  */
-void mlra_stream_access(struct file *file, const struct mlra_access *a,
-			bool hinted)
+void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
+			enum mlra_access_kind kind, bool hinted)
 {
 	struct mlra_stream *e = stream_slot(file, true);
+	struct mlra_access a = {
+		.index = index,
+		.pages = min_t(u32, pages, U16_MAX),
+		.kind = kind,
+	};
 
 	/* Handlers never wait: an entry another CPU holds costs an access. */
 	if (!spin_trylock(&e->lock)) {
@@ -239,24 +302,33 @@ void mlra_stream_access(struct file *file, const struct mlra_access *a,
 	if (stream_claim(e, file, true)) {
 		e->last_used = jiffies;
 		e->hinted |= hinted;
-		if (mlra_history_add(&e->history, a) &&
-		    ++e->since_decision >=
-		    READ_ONCE(mlra_knobs.decision_interval)) {
-			e->since_decision = 0;
-			stream_decide(e);
+		if (mlra_history_add(&e->history, &a)) {
+			if (mlra_logging())
+				stream_log(e, kind == MLRA_ACCESS_FAULT ?
+					   MLRA_LOG_FAULT : MLRA_LOG_READ,
+					   index, pages);
+			if (++e->since_decision >=
+			    READ_ONCE(mlra_knobs.decision_interval)) {
+				e->since_decision = 0;
+				stream_decide(e);
+			}
 		}
 	}
 	spin_unlock(&e->lock);
 }
 
 /**
- * mlra_stream_miss() - the kernel found @index of @file missing
+ * mlra_stream_ra() - the kernel reads ahead in @file
  * @file: the file
- * @index: the page
+ * @index: where: a missing page (sync), a readahead marker (async)
+ * @pages: the pages the reader asked for
+ * @async: a marker was hit, rather than a page found missing
  *
- * Marks the last access as a cache miss if it covers @index.
+ * A missing page marks the last access as a cache miss if it covers
+ * @index. Both go to the access log.
  */
-void mlra_stream_miss(struct file *file, pgoff_t index)
+void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
+		    bool async)
 {
 	struct mlra_stream *e = stream_slot(file, false);
 	struct mlra_access *last;
@@ -269,8 +341,12 @@ void mlra_stream_miss(struct file *file, pgoff_t index)
 	}
 	if (stream_claim(e, file, false)) {
 		last = mlra_history_last(&e->history);
-		if (last && (u32)index - last->index < last->pages)
+		if (!async && last && (u32)index - last->index < last->pages)
 			last->miss = 1;
+		if (mlra_logging())
+			stream_log(e, async ? MLRA_LOG_ASYNC_RA :
+				   MLRA_LOG_SYNC_RA, index,
+				   min_t(unsigned long, pages, U32_MAX));
 	}
 	spin_unlock(&e->lock);
 }
@@ -292,8 +368,11 @@ void mlra_stream_release(struct file *file)
 		if (READ_ONCE(e->file) != file)
 			continue;
 		spin_lock(&e->lock);
-		if (e->file == file)
+		if (e->file == file) {
+			if (mlra_logging())
+				stream_log(e, MLRA_LOG_RELEASE, 0, 0);
 			WRITE_ONCE(e->file, NULL);
+		}
 		spin_unlock(&e->lock);
 	}
 }

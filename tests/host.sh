@@ -27,9 +27,9 @@ expect_fail() {
 }
 
 if make -s -C "$MLRA_TOP" tools >"$tmp/build" 2>&1; then
-	ok "mlra-model builds with -Werror"
+	ok "mlra-model and mlra-trace build with -Werror"
 else
-	not_ok "mlra-model builds with -Werror" "$(cat "$tmp/build")"
+	not_ok "mlra-model and mlra-trace build with -Werror" "$(cat "$tmp/build")"
 	exit 0
 fi
 
@@ -68,6 +68,50 @@ expect_fail "build rejects a shift out of range" "layer units, activation" \
 printf '1,2,3\n' >"$tmp/three.csv"
 expect_fail "eval rejects a row of the wrong width" "expected 2 integers" \
 	"$tool" eval "$tmp/golden.mlra" "$tmp/three.csv"
+
+# mlra-trace on hand-made records (include/mlra/access_log.h): le VALUE
+# BYTES writes an integer little-endian; rec the fields of a record in order.
+le() {
+	_v=$1 _i=0
+	while [ $_i -lt "$2" ]; do
+		printf "\\$(printf %03o $((_v & 255)))"
+		_v=$((_v >> 8)) _i=$((_i + 1))
+	done
+}
+rec() {	# time ino index stream dev pages window size kind flags
+	le "$1" 8; le "$2" 8; le "$3" 8; le "$4" 4; le "$5" 4; le "$6" 4
+	le "$7" 4; le "$8" 4; le "$9" 1; le "${10}" 1; le 27762 2
+}
+trace=$MLRA_TOP/scripts/mlra-trace
+{
+	rec 200 12 5 1 2049 4 32 256 0 2
+	rec 100 12 4294967296 2 2049 1 0 256 1 1
+	rec 150 0 0 0 0 3 0 0 5 0
+	rec 300 12 0 1 2049 0 32 256 4 0
+} >"$tmp/log.bin"
+cat >"$tmp/log.want" <<'END'
+time_ns,stream,dev,ino,kind,index,pages,window,size_pages,hinted,changed
+100,2,2049,12,fault,4294967296,1,0,256,1,0
+150,0,0,0,dropped,0,3,0,0,0,0
+200,1,2049,12,read,5,4,32,256,0,1
+300,1,2049,12,release,0,0,32,256,0,0
+END
+if "$trace" csv "$tmp/log.bin" >"$tmp/log.csv" 2>"$tmp/log.err" &&
+   cmp -s "$tmp/log.csv" "$tmp/log.want" &&
+   grep -qx 'mlra-trace: 4 records, 3 lost' "$tmp/log.err"; then
+	ok "mlra-trace decodes every field, in time order, counting the lost"
+else
+	not_ok "mlra-trace decodes every field" "$(diff "$tmp/log.want" "$tmp/log.csv" | head -5) $(cat "$tmp/log.err")"
+fi
+head -c 100 "$tmp/log.bin" >"$tmp/short.bin"
+expect_fail "mlra-trace rejects a truncated log" "truncated: 4 bytes after record 2" \
+	"$trace" csv "$tmp/short.bin"
+{ rec 1 1 1 1 1 1 1 1 0 0; head -c 48 /dev/zero; } >"$tmp/zero.bin"
+expect_fail "mlra-trace rejects a record without the magic" "byte 48: bad magic" \
+	"$trace" csv "$tmp/zero.bin"
+rec 1 1 1 1 1 1 1 1 6 0 >"$tmp/kind.bin"
+expect_fail "mlra-trace rejects an unknown kind" "unknown kind 6" \
+	"$trace" csv "$tmp/kind.bin"
 
 if "$MLRA_TOP/scripts/fuzz" "${FUZZ_SECONDS:-60}" >"$tmp/fuzz" 2>&1; then
 	ok "libFuzzer (ASan, UBSan) on the parser and engine: $(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/fuzz") runs, no crash"

@@ -20,21 +20,9 @@ static int stream_entries(struct file *file)
 	return n;
 }
 
-static int stream_live(void)
-{
-	unsigned int i;
-	int n = 0;
-
-	for (i = 0; i < slot_count(); i++)
-		n += !!READ_ONCE(mlra_slots[i].file);
-	return n;
-}
-
 static void read_once(struct file *file, u32 index)
 {
-	struct mlra_access a = { index, 1, MLRA_ACCESS_READ, 0 };
-
-	mlra_stream_access(file, &a, false);
+	mlra_stream_access(file, index, 1, MLRA_ACCESS_READ, false);
 }
 
 static struct file *test_file(struct kunit *test)
@@ -73,7 +61,7 @@ static void mlra_stream_one_entry_per_file(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->history.count, 1);
 	put_test_file(f);
-	KUNIT_EXPECT_EQ(test, stream_live(), 0);
+	KUNIT_EXPECT_EQ(test, mlra_streams_live(), 0);
 }
 
 /* A file has mlra's window exactly while it has an entry. */
@@ -112,13 +100,13 @@ static void mlra_stream_fill_recycle_restore(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, files[j]->f_ra.ra_pages,
 					    stream_entries(files[j]) ? 512 : own,
 					    "file %d after %d", j, i);
-		KUNIT_EXPECT_LE(test, stream_live(), 16);
+		KUNIT_EXPECT_LE(test, mlra_streams_live(), 16);
 	}
 	KUNIT_EXPECT_GE(test, mlra_stat_sum(MLRA_STAT_RECYCLED) - recycled,
 			TEST_FILES - 16);
 
 	mlra_streams_drain();
-	KUNIT_EXPECT_EQ(test, stream_live(), 0);
+	KUNIT_EXPECT_EQ(test, mlra_streams_live(), 0);
 	for (i = 0; i < TEST_FILES; i++) {
 		KUNIT_EXPECT_EQ(test, files[i]->f_ra.ra_pages, own);
 		put_test_file(files[i]);

@@ -20,9 +20,16 @@ check "insmod" insmod "$KO"
 dd if=/data/models/steer.mlra of=$KNOBS/model bs=64k 2>/dev/null
 echo on >$KNOBS/mode
 
+TRACE=/sys/kernel/tracing
+mount -t tracefs tracefs $TRACE 2>/dev/null
+echo 1 >$TRACE/events/mlra/mlra_decision/enable
 exec 3<$FILE
 dd bs=64k count=64 <&3 >/dev/null 2>&1
 check_eq "a sequential reader gets a 2 MiB window" 512 "$(stream_col 4)"
+echo 0 >$TRACE/events/mlra/mlra_decision/enable
+check "the tracepoint mlra:mlra_decision shows the window set" \
+	grep -q "mlra_decision: .* ino=$ino .* class=2 confidence=[0-9]* old_pages=32 new_pages=512 acted=1" \
+	$TRACE/trace
 check_eq "its own window is remembered" 32 "$(stream_col 3)"
 echo off >$KNOBS/mode
 echo on >$KNOBS/mode

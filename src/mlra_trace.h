@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mlra's tracepoints, for perf, trace-cmd and bpftrace:
+ *   mlra:mlra_decision	every decision: the file, the model's class and
+ *			confidence, the window before and after
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM mlra
+
+#if !defined(_MLRA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _MLRA_TRACE_H
+
+#include <linux/fs.h>
+#include <linux/tracepoint.h>
+
+/*
+ * @class is -1 without a model; @new_pages is the window mlra wants, in
+ * force only if @acted (mode on, and no hint that mlra respects).
+ */
+TRACE_EVENT(mlra_decision,
+	    TP_PROTO(const struct file *file, u32 stream, int class,
+		     s32 confidence, u32 old_pages, u32 new_pages, bool acted),
+	    TP_ARGS(file, stream, class, confidence, old_pages, new_pages,
+		    acted),
+	    TP_STRUCT__entry(__field(const void *, file)
+			     __field(unsigned long, ino)
+			     __field(dev_t, dev)
+			     __field(u32, stream)
+			     __field(int, class)
+			     __field(s32, confidence)
+			     __field(u32, old_pages)
+			     __field(u32, new_pages)
+			     __field(bool, acted)),
+	    TP_fast_assign(__entry->file = file;
+			   __entry->ino = file_inode(file)->i_ino;
+			   __entry->dev = file_inode(file)->i_sb->s_dev;
+			   __entry->stream = stream;
+			   __entry->class = class;
+			   __entry->confidence = confidence;
+			   __entry->old_pages = old_pages;
+			   __entry->new_pages = new_pages;
+			   __entry->acted = acted;),
+	    TP_printk("file=%p dev=%u:%u ino=%lu stream=%u class=%d confidence=%d old_pages=%u new_pages=%u acted=%d",
+		      __entry->file, MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __entry->ino, __entry->stream, __entry->class,
+		      __entry->confidence, __entry->old_pages,
+		      __entry->new_pages, __entry->acted)
+);
+
+#endif /* _MLRA_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE mlra_trace
+#include <trace/define_trace.h>
