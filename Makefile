@@ -16,7 +16,7 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f scripts/mlra-model scripts/mlra-trace
+	rm -f scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -34,10 +34,21 @@ HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize
 MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 	src/policy.c scripts/crc32.c
 
-tools: scripts/mlra-model scripts/mlra-trace
+tools: scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim
 
 scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
+
+# The simulator and trainer compute in floating point: host code only.
+SIM_CFLAGS := -O2 -Wall -Wextra -Werror -Iinclude
+SIM_SRCS := scripts/sim.c scripts/access_log.c src/model.c src/infer.c \
+	src/features.c src/policy.c scripts/crc32.c
+
+scripts/mlra-sim: scripts/mlra-sim.c $(SIM_SRCS) scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h)
+	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-sim.c $(SIM_SRCS) -lm
+
+scripts/mlra-gen: scripts/mlra-gen.c
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-gen.c
 
 scripts/mlra-trace: scripts/mlra-trace.c scripts/access_log.c scripts/access_log.h include/mlra/access_log.h
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-trace.c scripts/access_log.c

@@ -5,6 +5,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access_log.h"
@@ -12,6 +13,9 @@
 static const char usage[] =
 	"usage: mlra-trace csv [FILE]   one line a record, in time order\n"
 	"                               (FILE, or standard input)\n"
+	"       mlra-trace keep DEV [FILE]  the records of one file system\n"
+	"                               (and of losses), binary, in time\n"
+	"                               order, to standard output\n"
 	"Columns: time_ns,stream,dev,ino,kind,index,pages,window,size_pages,\n"
 	"hinted,changed. A \"dropped\" line counts, in pages, the records\n"
 	"the kernel lost there. A summary goes to standard error.\n";
@@ -34,21 +38,40 @@ static void csv(const struct mlra_trace *t)
 	}
 }
 
+static int keep(const struct mlra_trace *t, const char *dev)
+{
+	unsigned long d;
+	char *end;
+	size_t i;
+
+	d = strtoul(dev, &end, 10);
+	if (end == dev || *end) {
+		fprintf(stderr, "mlra-trace: not a device number: %s\n", dev);
+		return 2;
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->rec[i].dev == d || t->rec[i].kind == MLRA_LOG_DROPPED)
+			fwrite(&t->rec[i], sizeof(t->rec[i]), 1, stdout);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *name = argc > 2 ? argv[2] : "standard input";
+	int args = argc > 1 && !strcmp(argv[1], "keep") ? 3 : 2;
+	const char *name = argc > args ? argv[args] : "standard input";
 	struct mlra_trace t;
 	FILE *f = stdin;
 	int err;
 
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "csv")) {
+	if (argc < args || argc > args + 1 ||
+	    (strcmp(argv[1], "csv") && strcmp(argv[1], "keep"))) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (argc > 2) {
-		f = fopen(argv[2], "rb");
+	if (argc > args) {
+		f = fopen(argv[args], "rb");
 		if (!f) {
-			perror(argv[2]);
+			perror(argv[args]);
 			return 1;
 		}
 	}
@@ -57,6 +80,8 @@ int main(int argc, char **argv)
 		fclose(f);
 	if (err)
 		return 1;
+	if (args == 3)
+		return keep(&t, argv[2]);
 	csv(&t);
 	fprintf(stderr, "mlra-trace: %zu records, %llu lost\n", t.n, t.lost);
 	return 0;

@@ -40,7 +40,8 @@ enum mlra_log_kind {
  * @dev: the file system's device, as stat(2)'s st_dev
  * @pages: pages concerned (see enum mlra_log_kind)
  * @window: the file's readahead window (f_ra.ra_pages) before the event
- * @size_pages: the file's size in pages, rounded down, saturated
+ * @size_pages: pages the file has (its size in pages, rounded up),
+ *	saturated
  * @kind: enum mlra_log_kind
  * @flags: MLRA_LOG_HINTED, MLRA_LOG_CHANGED
  * @magic: MLRA_LOG_MAGIC, to catch a misaligned or foreign file

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mlra-gen: read patterns that fio does not make, for trace capture and
+ * tests. Plain pread(), no hints; nothing printed unless an error.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: mlra-gen reverse FILE BS             the file backwards\n"
+	"       mlra-gen interleave FILE BS K        K sequential streams in\n"
+	"                                            K regions, one descriptor\n"
+	"       mlra-gen phases FILE BS N SEED       N sequential reads, then\n"
+	"                                            N random ones, repeated\n"
+	"                                            through the file\n"
+	"BS in bytes; sizes may end in k or m.\n";
+
+static char *buf;
+static size_t bs;
+static int fd;
+static off_t size;
+
+static unsigned long long number(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		goto bad;
+	if (*end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'm')
+		v <<= 20, end++;
+	if (*end || !v)
+		goto bad;
+	return v;
+bad:
+	fprintf(stderr, "mlra-gen: not a positive size: %s\n", s);
+	exit(2);
+}
+
+static void read_at(off_t pos)
+{
+	if (pread(fd, buf, bs, pos) < 0) {
+		perror("mlra-gen: pread");
+		exit(1);
+	}
+}
+
+/* xorshift64: the same offsets on every run with the same seed. */
+static unsigned long long rnd(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+int main(int argc, char **argv)
+{
+	struct stat st;
+	off_t pos, blocks;
+
+	if (argc < 4) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	bs = number(argv[3]);
+	buf = malloc(bs);
+	fd = open(argv[2], O_RDONLY);
+	if (!buf || fd < 0 || fstat(fd, &st)) {
+		perror(argv[2]);
+		return 1;
+	}
+	size = st.st_size;
+	blocks = size / bs;
+	if (!strcmp(argv[1], "reverse") && argc == 4) {
+		for (pos = (blocks - 1) * (off_t)bs; pos >= 0; pos -= bs)
+			read_at(pos);
+	} else if (!strcmp(argv[1], "interleave") && argc == 5) {
+		off_t k = number(argv[4]), region = blocks / k, i, j;
+
+		for (i = 0; i < region; i++)
+			for (j = 0; j < k; j++)
+				read_at((j * region + i) * (off_t)bs);
+	} else if (!strcmp(argv[1], "phases") && argc == 6) {
+		off_t n = number(argv[4]), i, b = 0;
+		unsigned long long seed = number(argv[5]);
+
+		while (b < blocks) {
+			for (i = 0; i < n && b < blocks; i++, b++)
+				read_at(b * (off_t)bs);
+			for (i = 0; i < n; i++)
+				read_at((rnd(&seed) % blocks) * (off_t)bs);
+			b += n;
+		}
+	} else {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mlra-sim: replay access logs (scripts/capture) in the readahead
+ * simulator (sim.c) under a policy, and print what each cost.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+static const char usage[] =
+	"usage: mlra-sim [options] TRACE...   TRACE: an access log, .xz or not\n"
+	"  --profile NAME   disk: none, ssd, cloud, hdd (default cloud)\n"
+	"  --cache-mib N    page cache (default 224: the capture guest's)\n"
+	"  --policy P       linux (default): the kernel's own window;\n"
+	"                   fixed:KB: every file gets a window of KB;\n"
+	"                   model:FILE: mlra's decisions with a model blob\n"
+	"One line a trace: name, policy, time in ms, disk requests, MiB read,\n"
+	"MiB read ahead and never used, MiB asked for.\n";
+
+/* The module's policy: the same engine and policy code, the same knobs. */
+struct model_policy {
+	struct mlra_model m;
+	struct mlra_action actions[MLRA_MAX_CLASSES];
+	struct mlra_policy_params pp;
+};
+
+static unsigned int model_decide(void *ctx, struct sim *s,
+				 struct sim_stream *st, const s32 *f)
+{
+	struct model_policy *mp = ctx;
+	struct mlra_prediction p;
+
+	(void)s;
+	mlra_infer(&mp->m, f, &p);
+	return mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
+				  &st->policy);
+}
+
+static unsigned int fixed_decide(void *ctx, struct sim *s,
+				 struct sim_stream *st, const s32 *f)
+{
+	(void)s;
+	(void)st;
+	(void)f;
+	return *(unsigned int *)ctx;
+}
+
+static void *slurp(const char *path, size_t *len)
+{
+	char cmd[4096];
+	size_t n = strlen(path), cap = 1 << 20, got;
+	char *buf = malloc(cap);
+	FILE *f;
+
+	if (n > 3 && !strcmp(path + n - 3, ".xz")) {
+		snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
+		f = popen(cmd, "r");
+	} else {
+		f = fopen(path, "rb");
+	}
+	if (!f || !buf) {
+		perror(path);
+		exit(1);
+	}
+	*len = 0;
+	while ((got = fread(buf + *len, 1, cap - *len, f)) > 0) {
+		*len += got;
+		if (*len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf) {
+				fputs("mlra-sim: out of memory\n", stderr);
+				exit(1);
+			}
+		}
+	}
+	if (n > 3 && !strcmp(path + n - 3, ".xz") ? pclose(f) : fclose(f)) {
+		fprintf(stderr, "mlra-sim: %s: cannot read\n", path);
+		exit(1);
+	}
+	return buf;
+}
+
+static void load_model(const char *path, struct model_policy *mp)
+{
+	size_t len;
+	u8 *blob = slurp(path, &len);
+	int err = mlra_model_parse(&mp->m, blob, len), i;
+	s64 *packed;
+
+	if (err) {
+		fprintf(stderr, "mlra-sim: %s: invalid: %s\n", path,
+			mlra_model_strerror(err));
+		exit(1);
+	}
+	packed = malloc(mlra_model_packed_size(&mp->m));
+	if (!packed) {
+		fputs("mlra-sim: out of memory\n", stderr);
+		exit(1);
+	}
+	mlra_model_pack(&mp->m, blob, packed);
+	for (i = 0; i < mp->m.n_classes; i++)
+		mlra_action_parse(mp->m.class_name[i], &mp->actions[i]);
+	/* The module's defaults (src/state.c). */
+	mp->pp = (struct mlra_policy_params){
+		.min_ra_kb = 0, .max_ra_kb = 4096, .min_confidence = 64,
+		.hysteresis = 2,
+	};
+}
+
+int main(int argc, char **argv)
+{
+	struct sim_config cfg = {
+		.cache_pages = 224 << 8,
+		.cpu_access_ns = 2000,
+		.cpu_page_ns = 500,
+		.decision_interval = 16,
+	};
+	const char *profile = "cloud", *policy = "linux";
+	static struct model_policy mp;
+	unsigned int fixed_pages;
+	int i;
+
+	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (i + 1 >= argc)
+			goto bad;
+		if (!strcmp(argv[i], "--profile"))
+			profile = argv[i + 1];
+		else if (!strcmp(argv[i], "--cache-mib"))
+			cfg.cache_pages = strtoul(argv[i + 1], NULL, 10) << 8;
+		else if (!strcmp(argv[i], "--policy"))
+			policy = argv[i + 1];
+		else
+			goto bad;
+	}
+	if (i >= argc || !cfg.cache_pages)
+		goto bad;
+	if (sim_disk_profile(profile, &cfg.disk)) {
+		fprintf(stderr, "mlra-sim: unknown profile '%s'\n", profile);
+		return 2;
+	}
+	if (!strncmp(policy, "fixed:", 6)) {
+		fixed_pages = strtoul(policy + 6, NULL, 10) / 4;
+		cfg.policy = fixed_decide;
+		cfg.ctx = &fixed_pages;
+		cfg.decision_interval = 1;
+	} else if (!strncmp(policy, "model:", 6)) {
+		load_model(policy + 6, &mp);
+		cfg.policy = model_decide;
+		cfg.ctx = &mp;
+	} else if (strcmp(policy, "linux")) {
+		goto bad;
+	}
+
+	for (; i < argc; i++) {
+		struct mlra_trace t;
+		struct sim_totals r;
+		size_t len;
+		void *buf = slurp(argv[i], &len);
+		FILE *f = fmemopen(buf, len ? len : 1, "rb");
+
+		if (!f || mlra_trace_read(f, argv[i], &t))
+			return 1;
+		fclose(f);
+		free(buf);
+		sim_replay(&cfg, &t, &r);
+		printf("%s %s %.1f %llu %.1f %.1f %.1f\n", argv[i], policy,
+		       r.time_ns / 1e6, r.requests, r.pages_read / 256.0,
+		       r.ra_unused / 256.0, r.pages_asked / 256.0);
+		free(t.rec);
+	}
+	return 0;
+bad:
+	fputs(usage, stderr);
+	return 2;
+}

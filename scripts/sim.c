@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The readahead simulator (see sim.h). The kernel parts follow Linux 6.1:
+ * ondemand_readahead(), page_cache_sync_ra(), page_cache_async_ra(),
+ * force_page_cache_ra() and page_cache_ra_unbounded() of mm/readahead.c;
+ * filemap_get_pages() (batches that end at a readahead marker) and
+ * do_sync_mmap_readahead()/do_async_mmap_readahead() (read-around) of
+ * mm/filemap.c. ext4 on 6.1 has no large folios: order 0 throughout.
+ *
+ * Simplified: one application timeline (events in log order); pure LRU;
+ * no hints (FMODE_RANDOM, VM_RAND_READ). Faults are those of the log, the
+ * ones that reached filemap_fault(); the kernel stops reading around after
+ * MMAP_LOTSAMISS misses more than hits, but most hits are mapped by
+ * fault-around and never logged, so mmap_miss is not modelled: in every
+ * captured trace the kernel kept reading around.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define PG_MARKER	0x01	/* PG_readahead */
+#define PG_FROM_RA	0x02	/* read by readahead */
+#define PG_USED		0x04	/* accessed since it was read */
+
+/* A cached page; slot 0 of the pool heads the LRU list. */
+struct sim_page {
+	u32 file;
+	u32 index;
+	double ready;
+	u32 prev;
+	u32 next;
+	u8 flags;
+};
+
+struct sim_file {
+	u64 ino;
+	u32 dev;
+	u32 size_pages;
+	u32 *slot;	/* page index -> pool slot, 0 if not cached */
+	u32 n_slot;
+};
+
+/* Open addressing, u64 keys (never ~0), u32 values. */
+struct map {
+	u64 *key;
+	u32 *val;
+	size_t cap;
+	size_t n;
+};
+
+struct sim {
+	struct sim_config cfg;
+	struct sim_page *pool;
+	u32 pool_used;
+	struct sim_file *files;
+	u32 n_files;
+	struct map file_map;
+	struct sim_stream *streams;
+	u32 n_streams;
+	struct map stream_map;
+	double now;
+	double disk_free;
+	unsigned int io_pages;
+	/* the run being gathered by ra_unbounded() */
+	u32 run_file;
+	u32 run_start;
+	u32 run_len;
+	struct sim_totals t;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("mlra-sim: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static size_t map_find(const struct map *m, u64 key)
+{
+	size_t i = (key * 0x9e3779b97f4a7c15ULL) >> 20;
+
+	for (i &= m->cap - 1; m->key[i] != ~0ULL && m->key[i] != key;
+	     i = (i + 1) & (m->cap - 1))
+		;
+	return i;
+}
+
+static void map_put(struct map *m, u64 key, u32 val);
+
+static void map_grow(struct map *m)
+{
+	struct map old = *m;
+	size_t i;
+
+	m->cap = old.cap ? old.cap * 2 : 1024;
+	m->key = xrealloc(NULL, m->cap * sizeof(*m->key));
+	m->val = xrealloc(NULL, m->cap * sizeof(*m->val));
+	memset(m->key, 0xff, m->cap * sizeof(*m->key));
+	m->n = 0;
+	for (i = 0; i < old.cap; i++)
+		if (old.key[i] != ~0ULL)
+			map_put(m, old.key[i], old.val[i]);
+	free(old.key);
+	free(old.val);
+}
+
+static void map_put(struct map *m, u64 key, u32 val)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap)
+		map_grow(m);
+	i = map_find(m, key);
+	if (m->key[i] == ~0ULL)
+		m->n++;
+	m->key[i] = key;
+	m->val[i] = val;
+}
+
+static bool map_get(const struct map *m, u64 key, u32 *val)
+{
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	i = map_find(m, key);
+	if (m->key[i] == ~0ULL)
+		return false;
+	*val = m->val[i];
+	return true;
+}
+
+/* Profiles as scripts/vm makes them; "none" as measured by scripts/profiles. */
+int sim_disk_profile(const char *name, struct sim_disk *d)
+{
+	static const struct sim_disk profiles[] = {
+		{ "none", 0, 5000, 400e6, 320 },
+		{ "ssd", 0, 20000, 500e6, 320 },
+		{ "cloud", 0, 3000, 125e6, 320 },
+		{ "hdd", 4e6, 150, 120e6, 320 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
+		if (!strcmp(profiles[i].name, name)) {
+			*d = profiles[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct sim *sim_new(const struct sim_config *cfg)
+{
+	struct sim *s = xrealloc(NULL, sizeof(*s));
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->pool = xrealloc(NULL, (cfg->cache_pages + 1) * sizeof(*s->pool));
+	memset(&s->pool[0], 0, sizeof(s->pool[0]));
+	s->pool_used = 1;
+	s->io_pages = cfg->disk.max_request_pages;
+	return s;
+}
+
+void sim_free(struct sim *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->n_files; i++)
+		free(s->files[i].slot);
+	free(s->files);
+	free(s->streams);
+	free(s->file_map.key);
+	free(s->file_map.val);
+	free(s->stream_map.key);
+	free(s->stream_map.val);
+	free(s->pool);
+	free(s);
+}
+
+static void lru_unlink(struct sim *s, u32 i)
+{
+	s->pool[s->pool[i].prev].next = s->pool[i].next;
+	s->pool[s->pool[i].next].prev = s->pool[i].prev;
+}
+
+/* To the most recently used end. */
+static void lru_tail(struct sim *s, u32 i)
+{
+	s->pool[i].prev = s->pool[0].prev;
+	s->pool[i].next = 0;
+	s->pool[s->pool[0].prev].next = i;
+	s->pool[0].prev = i;
+}
+
+static u32 *file_slot(struct sim *s, u32 file, u32 index)
+{
+	struct sim_file *f = &s->files[file];
+
+	if (index >= f->n_slot) {
+		u32 n = f->n_slot ? f->n_slot : 64;
+
+		while (n <= index)
+			n *= 2;
+		f->slot = xrealloc(f->slot, n * sizeof(*f->slot));
+		memset(f->slot + f->n_slot, 0, (n - f->n_slot) * sizeof(*f->slot));
+		f->n_slot = n;
+	}
+	return &f->slot[index];
+}
+
+static u32 page_find(struct sim *s, u32 file, u32 index)
+{
+	struct sim_file *f = &s->files[file];
+
+	return index < f->n_slot ? f->slot[index] : 0;
+}
+
+static void page_drop(struct sim *s, u32 i)
+{
+	struct sim_page *p = &s->pool[i];
+
+	if ((p->flags & (PG_FROM_RA | PG_USED)) == PG_FROM_RA)
+		s->t.ra_unused++;
+	*file_slot(s, p->file, p->index) = 0;
+	lru_unlink(s, i);
+}
+
+static u32 page_add(struct sim *s, u32 file, u32 index, u8 flags)
+{
+	u32 i;
+
+	if (s->pool_used <= s->cfg.cache_pages) {
+		i = s->pool_used++;
+	} else {
+		i = s->pool[0].next;	/* least recently used */
+		page_drop(s, i);
+	}
+	s->pool[i] = (struct sim_page){
+		.file = file, .index = index, .ready = INFINITY, .flags = flags,
+	};
+	lru_tail(s, i);
+	*file_slot(s, file, index) = i;
+	return i;
+}
+
+/* One disk request a max_request_pages piece of the run gathered. */
+static void run_submit(struct sim *s)
+{
+	const struct sim_disk *d = &s->cfg.disk;
+	u32 done = 0, n, k;
+
+	while (done < s->run_len) {
+		double start = s->now > s->disk_free ? s->now : s->disk_free;
+		double busy, bytes;
+
+		n = s->run_len - done;
+		if (n > d->max_request_pages)
+			n = d->max_request_pages;
+		bytes = (double)n * 4096;
+		busy = 1e9 / d->iops;
+		if (bytes * 1e9 / d->bytes_per_s > busy)
+			busy = bytes * 1e9 / d->bytes_per_s;
+		s->disk_free = start + busy;
+		for (k = 0; k < n; k++) {
+			u32 i = page_find(s, s->run_file, s->run_start + done + k);
+
+			if (i)
+				s->pool[i].ready = s->disk_free + d->latency_ns;
+		}
+		s->t.requests++;
+		s->t.pages_read += n;
+		done += n;
+	}
+	s->run_len = 0;
+}
+
+/* page_cache_ra_unbounded(): read the missing pages, marker included. */
+static void ra_unbounded(struct sim *s, u32 file, unsigned long index,
+			 unsigned long nr, unsigned long lookahead)
+{
+	unsigned long i;
+
+	s->run_len = 0;
+	s->run_file = file;
+	for (i = 0; i < nr; i++) {
+		u32 p = index + i;
+
+		if (page_find(s, file, p)) {
+			run_submit(s);
+			continue;
+		}
+		if (!s->run_len)
+			s->run_start = p;
+		page_add(s, file, p, PG_FROM_RA |
+			 (i == nr - lookahead ? PG_MARKER : 0));
+		s->run_len++;
+	}
+	run_submit(s);
+}
+
+/* do_page_cache_ra(): never past the end of the file. */
+static void do_ra(struct sim *s, struct sim_stream *st, unsigned long index,
+		  unsigned long nr, unsigned long lookahead)
+{
+	unsigned long size = s->files[st->file].size_pages, end;
+
+	if (!size)
+		return;
+	end = size - 1;
+	if (index > end)
+		return;
+	if (nr > end - index)
+		nr = end - index + 1;
+	ra_unbounded(s, st->file, index, nr, lookahead);
+}
+
+static unsigned long roundup_pow2(unsigned long x)
+{
+	unsigned long r = 1;
+
+	while (r < x)
+		r <<= 1;
+	return r;
+}
+
+static unsigned long init_ra_size(unsigned long size, unsigned long max)
+{
+	unsigned long n = roundup_pow2(size);
+
+	if (n <= max / 32)
+		return n * 4;
+	if (n <= max / 4)
+		return n * 2;
+	return max;
+}
+
+static unsigned long next_ra_size(unsigned long cur, unsigned long max)
+{
+	if (cur < max / 16)
+		return 4 * cur;
+	if (cur <= max / 2)
+		return 2 * cur;
+	return max;
+}
+
+/* page_cache_next_miss(), page_cache_prev_miss() */
+static unsigned long next_miss(struct sim *s, u32 file, unsigned long index,
+			       unsigned long max)
+{
+	unsigned long i;
+
+	for (i = 0; i < max; i++)
+		if (!page_find(s, file, index + i))
+			return index + i;
+	return index + max;
+}
+
+static unsigned long prev_miss(struct sim *s, u32 file, unsigned long index,
+			       unsigned long max)
+{
+	unsigned long i;
+
+	for (i = 0; i < max; i++) {
+		if (!page_find(s, file, index - i))
+			return index - i;
+		if (index == i)
+			return ~0UL;
+	}
+	return index - max;
+}
+
+static void ondemand(struct sim *s, struct sim_stream *st, unsigned long index,
+		     unsigned long req, bool marker)
+{
+	unsigned long max = st->ra_pages, add, expected;
+
+	if (req > max && s->io_pages > max)
+		max = req < s->io_pages ? req : s->io_pages;
+	if (!index)
+		goto initial;
+	expected = st->start + st->size - st->async_size;
+	if (index == expected || index == st->start + st->size) {
+		st->start += st->size;
+		add = next_ra_size(st->size, max);
+		st->size = st->size > add ? st->size : add;
+		st->async_size = st->size;
+		goto readit;
+	}
+	if (marker) {
+		unsigned long start = next_miss(s, st->file, index + 1, max);
+
+		if (!start || start - index > max)
+			return;
+		st->start = start;
+		st->size = start - index + req;
+		st->size = next_ra_size(st->size, max);
+		st->async_size = st->size;
+		goto readit;
+	}
+	if (req > max)
+		goto initial;
+	if (index - st->prev_index <= 1)
+		goto initial;
+	/* try_context_readahead() */
+	{
+		unsigned long head = prev_miss(s, st->file, index - 1, max);
+		unsigned long size = index - 1 - head;
+
+		if (size > req) {
+			if (size >= index)
+				size *= 2;
+			st->start = index;
+			st->size = size + req < max ? size + req : max;
+			st->async_size = 1;
+			goto readit;
+		}
+	}
+	do_ra(s, st, index, req, 0);
+	return;
+initial:
+	st->start = index;
+	st->size = init_ra_size(req, max);
+	st->async_size = st->size > req ? st->size - req : st->size;
+readit:
+	if (index == st->start && st->size == st->async_size) {
+		add = next_ra_size(st->size, max);
+		if (st->size + add <= max) {
+			st->async_size = add;
+			st->size += add;
+		} else {
+			st->size = max;
+			st->async_size = max >> 1;
+		}
+	}
+	do_ra(s, st, st->start, st->size, st->async_size);
+}
+
+/* page_cache_sync_ra(), with force_page_cache_ra() for a window of 0. */
+static void sync_ra(struct sim *s, struct sim_stream *st, unsigned long index,
+		    unsigned long req)
+{
+	if (st->ra_pages)
+		ondemand(s, st, index, req, false);
+	else	/* forced: one page (req_count 1, at most 2 MiB a chunk) */
+		do_ra(s, st, index, 1, 0);
+}
+
+static void async_ra(struct sim *s, struct sim_stream *st, u32 slot,
+		     unsigned long index, unsigned long req)
+{
+	if (!st->ra_pages)
+		return;
+	s->pool[slot].flags &= ~PG_MARKER;
+	ondemand(s, st, index, req, true);
+}
+
+/* The page the application needs; read singly if readahead did not. */
+static u32 need(struct sim *s, struct sim_stream *st, unsigned long index,
+		bool from_ra)
+{
+	u32 i = page_find(s, st->file, index);
+
+	if (!i) {
+		s->run_file = st->file;
+		s->run_start = index;
+		s->run_len = 1;
+		i = page_add(s, st->file, index, from_ra ? PG_FROM_RA : 0);
+		run_submit(s);
+	}
+	return i;
+}
+
+static void use(struct sim *s, u32 i)
+{
+	struct sim_page *p = &s->pool[i];
+
+	if (p->ready > s->now)
+		s->now = p->ready;
+	p->flags |= PG_USED;
+	lru_unlink(s, i);
+	lru_tail(s, i);
+}
+
+/* filemap_read(): batches of cached pages, each ending at a marker. */
+static bool sim_read(struct sim *s, struct sim_stream *st, unsigned long index,
+		     unsigned long pages)
+{
+	unsigned long last = index + pages, pos = index, end;
+	unsigned long size = s->files[st->file].size_pages;
+	bool missed = false;
+	u32 i;
+
+	/* Nothing is read past the end of the file. */
+	if (last > size)
+		last = size;
+
+	while (pos < last) {
+		if (!page_find(s, st->file, pos)) {
+			missed = true;
+			sync_ra(s, st, pos, last - pos);
+		}
+		i = need(s, st, pos, false);
+		for (end = pos; end < last; end++) {
+			i = page_find(s, st->file, end);
+			if (!i || s->pool[i].flags & PG_MARKER)
+				break;
+			use(s, i);
+		}
+		if (end < last && i) {	/* a marker: read ahead, then use it */
+			async_ra(s, st, i, end, last - end);
+			use(s, i);
+			end++;
+		}
+		pos = end;
+	}
+	st->prev_index = last;
+	return missed;
+}
+
+/* filemap_fault(): read-around on a miss, async readahead on a marker. */
+static bool sim_fault(struct sim *s, struct sim_stream *st,
+		      unsigned long index)
+{
+	u32 i;
+
+	if (index >= s->files[st->file].size_pages)
+		return false;
+	i = page_find(s, st->file, index);
+
+	if (i) {
+		if (st->ra_pages && s->pool[i].flags & PG_MARKER)
+			async_ra(s, st, i, index, st->ra_pages);
+		use(s, i);
+		return false;
+	}
+	if (st->ra_pages) {
+		st->start = index > st->ra_pages / 2 ?
+			    index - st->ra_pages / 2 : 0;
+		st->size = st->ra_pages;
+		st->async_size = st->ra_pages / 4;
+		do_ra(s, st, st->start, st->size, st->async_size);
+	}
+	use(s, need(s, st, index, false));
+	return true;
+}
+
+static u32 file_of(struct sim *s, const struct mlra_log_record *r)
+{
+	u64 key = r->ino * 0x100000001b3ULL ^ r->dev;
+	u32 f;
+
+	if (!map_get(&s->file_map, key, &f)) {
+		f = s->n_files++;
+		s->files = xrealloc(s->files, s->n_files * sizeof(*s->files));
+		memset(&s->files[f], 0, sizeof(s->files[f]));
+		s->files[f].ino = r->ino;
+		s->files[f].dev = r->dev;
+		map_put(&s->file_map, key, f);
+	}
+	s->files[f].size_pages = r->size_pages;
+	return f;
+}
+
+static struct sim_stream *stream_of(struct sim *s,
+				    const struct mlra_log_record *r)
+{
+	u32 i;
+
+	if (map_get(&s->stream_map, r->stream, &i))
+		return &s->streams[i];
+	i = s->n_streams++;
+	s->streams = xrealloc(s->streams, s->n_streams * sizeof(*s->streams));
+	memset(&s->streams[i], 0, sizeof(s->streams[i]));
+	s->streams[i].id = r->stream;
+	s->streams[i].file = file_of(s, r);
+	s->streams[i].ra_pages = r->window;
+	s->streams[i].own_pages = r->window;
+	s->streams[i].prev_index = ~0UL;	/* the kernel's prev_pos of -1 */
+	mlra_policy_reset(&s->streams[i].policy);
+	map_put(&s->stream_map, r->stream, i);
+	return &s->streams[i];
+}
+
+/* The module's decision point: features of the history, then the policy. */
+static void decide(struct sim *s, struct sim_stream *st)
+{
+	s32 f[MLRA_MAX_INPUTS] = { 0 };
+
+	mlra_features(&st->history, st->ra_pages,
+		      s->files[st->file].size_pages, f);
+	st->ra_pages = s->cfg.policy(s->cfg.ctx, s, st, f);
+	st->decisions++;
+}
+
+void sim_event(struct sim *s, const struct mlra_log_record *r)
+{
+	struct mlra_access a = {
+		.index = r->index,
+		.pages = r->pages < 65535 ? r->pages : 65535,
+		.kind = r->kind == MLRA_LOG_FAULT ? MLRA_ACCESS_FAULT :
+			MLRA_ACCESS_READ,
+	};
+	struct sim_stream *st;
+	bool missed;
+
+	if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
+		return;
+	st = stream_of(s, r);
+	s->files[st->file].size_pages = r->size_pages;
+	s->now += s->cfg.cpu_access_ns + s->cfg.cpu_page_ns * r->pages;
+	s->t.accesses++;
+	s->t.pages_asked += r->pages;
+	/* As in the module: remembered, decided, then the access runs. */
+	if (mlra_history_add(&st->history, &a) && s->cfg.policy &&
+	    ++st->since_decision >= s->cfg.decision_interval) {
+		st->since_decision = 0;
+		decide(s, st);
+	}
+	if (r->kind == MLRA_LOG_FAULT)
+		missed = sim_fault(s, st, r->index);
+	else
+		missed = sim_read(s, st, r->index, r->pages ? r->pages : 1);
+	if (missed && st->history.count)
+		mlra_history_last(&st->history)->miss = 1;
+}
+
+void sim_finish(struct sim *s, struct sim_totals *t)
+{
+	u32 i;
+
+	for (i = s->pool[0].next; i; i = s->pool[i].next)
+		if ((s->pool[i].flags & (PG_FROM_RA | PG_USED)) == PG_FROM_RA)
+			s->t.ra_unused++;
+	s->t.time_ns = s->now;
+	*t = s->t;
+}
+
+void sim_replay(const struct sim_config *cfg, const struct mlra_trace *t,
+		struct sim_totals *out)
+{
+	struct sim *s = sim_new(cfg);
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		sim_event(s, &t->rec[i]);
+	sim_finish(s, out);
+	sim_free(s);
+}

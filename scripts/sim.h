@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The readahead simulator (scripts/sim.c): an access log replayed against
+ * a page cache (LRU, a capacity in pages), a disk (FIFO, per-request time
+ * from a named profile) and Linux 6.1's readahead, ported from
+ * mm/readahead.c and mm/filemap.c, with a window per stream chosen by a
+ * policy.
+ */
+#ifndef _MLRA_SCRIPTS_SIM_H
+#define _MLRA_SCRIPTS_SIM_H
+
+#include <mlra/features.h>
+#include <mlra/model.h>
+#include <mlra/policy.h>
+
+#include "access_log.h"
+
+/**
+ * struct sim_disk - how long a request takes: @latency_ns plus the longer
+ * of 1/@iops and its bytes at @bytes_per_s; one request at a time
+ */
+struct sim_disk {
+	const char *name;
+	double latency_ns;
+	double iops;
+	double bytes_per_s;
+	unsigned int max_request_pages;
+};
+
+int sim_disk_profile(const char *name, struct sim_disk *d);
+
+/**
+ * struct sim_totals - what a replay cost
+ * @time_ns: the application's time: its own per access and page, plus
+ *	every wait for a page being read
+ * @requests: disk requests
+ * @pages_read: pages read from disk
+ * @ra_unused: pages read ahead that nobody used before eviction or the end
+ * @accesses: accesses replayed
+ * @pages_asked: pages the application asked for
+ */
+struct sim_totals {
+	double time_ns;
+	unsigned long long requests;
+	unsigned long long pages_read;
+	unsigned long long ra_unused;
+	unsigned long long accesses;
+	unsigned long long pages_asked;
+};
+
+/* What a policy sees at a decision point, and what it answers. */
+struct sim;
+struct sim_stream;
+
+/**
+ * typedef sim_policy_fn - choose a stream's window at a decision point
+ * @ctx: the policy's data
+ * @s: the simulator
+ * @st: the stream (history, window, its file's own window)
+ * @features: the stream's features now
+ *
+ * Return: the window in pages.
+ */
+typedef unsigned int (*sim_policy_fn)(void *ctx, struct sim *s,
+				      struct sim_stream *st,
+				      const s32 *features);
+
+/**
+ * struct sim_config - one replay's settings
+ * @disk: the disk
+ * @cache_pages: page cache capacity
+ * @cpu_access_ns: application time per access
+ * @cpu_page_ns: application time per page it asks for
+ * @decision_interval: accesses of a stream between decisions
+ * @policy: NULL for Linux's own window (the one in the log)
+ * @ctx: for @policy
+ */
+struct sim_config {
+	struct sim_disk disk;
+	unsigned long cache_pages;
+	double cpu_access_ns;
+	double cpu_page_ns;
+	unsigned int decision_interval;
+	sim_policy_fn policy;
+	void *ctx;
+};
+
+/**
+ * struct sim_stream - a stream's state: one open file, as in the kernel
+ * @id: the log's stream number
+ * @file: index into the simulator's files
+ * @ra_pages, @start, @size, @async_size, @prev_index: the kernel's
+ *	struct file_ra_state (without mmap_miss: see sim.c)
+ * @own_pages: the window the file opened with
+ * @history: the accesses the features are computed from
+ * @policy: mlra's policy memory, for a policy that wants it
+ * @since_decision: accesses since the last decision
+ * @decisions: decisions made for this stream
+ */
+struct sim_stream {
+	u32 id;
+	u32 file;
+	u32 ra_pages;
+	unsigned long start, size, async_size, prev_index;
+	u32 own_pages;
+	struct mlra_history history;
+	struct mlra_policy_state policy;
+	unsigned int since_decision;
+	unsigned long decisions;
+};
+
+struct sim *sim_new(const struct sim_config *cfg);
+void sim_free(struct sim *s);
+void sim_event(struct sim *s, const struct mlra_log_record *r);
+void sim_finish(struct sim *s, struct sim_totals *t);
+void sim_replay(const struct sim_config *cfg, const struct mlra_trace *t,
+		struct sim_totals *out);
+
+#endif
