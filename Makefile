@@ -16,7 +16,7 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim
+	rm -f scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim scripts/mlra-train
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -34,7 +34,8 @@ HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize
 MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 	src/policy.c scripts/crc32.c
 
-tools: scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim
+tools: scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim \
+	scripts/mlra-train
 
 scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
@@ -46,6 +47,9 @@ SIM_SRCS := scripts/sim.c scripts/access_log.c src/model.c src/infer.c \
 
 scripts/mlra-sim: scripts/mlra-sim.c $(SIM_SRCS) scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h)
 	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-sim.c $(SIM_SRCS) -lm
+
+scripts/mlra-train: scripts/mlra-train.c $(SIM_SRCS) src/model_build.c scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h)
+	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-train.c $(SIM_SRCS) src/model_build.c -lm
 
 scripts/mlra-gen: scripts/mlra-gen.c
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-gen.c
@@ -83,5 +87,13 @@ vm:
 demo:
 	scripts/demo
 
+# The default model from the committed traces (scripts/training/).
+model:
+	scripts/model
+
+# Fresh traces from the test host (then make model).
+traces:
+	scripts/families capture
+
 .PHONY: all modules clean install dkms-install tools style sparse kunit check \
-	fuzz bench-infer vm demo
+	fuzz bench-infer vm demo model traces

@@ -42,7 +42,7 @@ run_all() {
 
 phase=vanilla
 run_all
-insmod /mlra/mlra.ko
+insmod /mlra/mlra.ko mode=on
 phase=mlra
 run_all
 rmmod mlra

@@ -54,3 +54,21 @@ mlra_kernel_tree() {
 	fi
 	echo "$_tree"
 }
+
+# mlra_readme_section NAME FILE: replace what README.md holds between the
+# lines "<!-- NAME start -->" and "<!-- NAME end -->" with FILE, so that
+# figures in the README come from the scripts that measure them.
+mlra_readme_section() {
+	_readme=$MLRA_TOP/README.md
+	grep -q "^<!-- $1 start -->\$" "$_readme" ||
+		mlra_die "README.md has no '<!-- $1 start -->' line"
+	awk -v name="$1" -v f="$2" '
+		$0 == "<!-- " name " start -->" {
+			print
+			while ((getline l < f) > 0) print l
+			skip = 1
+			next
+		}
+		$0 == "<!-- " name " end -->" { skip = 0 }
+		!skip' "$_readme" >"$_readme.tmp" && mv "$_readme.tmp" "$_readme"
+}

@@ -16,28 +16,11 @@ static const char usage[] =
 	"  --cache-mib N    page cache (default 224: the capture guest's)\n"
 	"  --policy P       linux (default): the kernel's own window;\n"
 	"                   fixed:KB: every file gets a window of KB;\n"
-	"                   model:FILE: mlra's decisions with a model blob\n"
+	"                   model:FILE: mlra's decisions with a model blob;\n"
+	"                   oracle: the labels (the cheapest action in\n"
+	"                   hindsight at each decision point)\n"
 	"One line a trace: name, policy, time in ms, disk requests, MiB read,\n"
 	"MiB read ahead and never used, MiB asked for.\n";
-
-/* The module's policy: the same engine and policy code, the same knobs. */
-struct model_policy {
-	struct mlra_model m;
-	struct mlra_action actions[MLRA_MAX_CLASSES];
-	struct mlra_policy_params pp;
-};
-
-static unsigned int model_decide(void *ctx, struct sim *s,
-				 struct sim_stream *st, const s32 *f)
-{
-	struct model_policy *mp = ctx;
-	struct mlra_prediction p;
-
-	(void)s;
-	mlra_infer(&mp->m, f, &p);
-	return mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
-				  &st->policy);
-}
 
 static unsigned int fixed_decide(void *ctx, struct sim *s,
 				 struct sim_stream *st, const s32 *f)
@@ -84,31 +67,17 @@ static void *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static void load_model(const char *path, struct model_policy *mp)
+static void load_model(const char *path, struct sim_model *mp)
 {
 	size_t len;
 	u8 *blob = slurp(path, &len);
-	int err = mlra_model_parse(&mp->m, blob, len), i;
-	s64 *packed;
+	int err = sim_model_init(mp, blob, len);
 
 	if (err) {
 		fprintf(stderr, "mlra-sim: %s: invalid: %s\n", path,
 			mlra_model_strerror(err));
 		exit(1);
 	}
-	packed = malloc(mlra_model_packed_size(&mp->m));
-	if (!packed) {
-		fputs("mlra-sim: out of memory\n", stderr);
-		exit(1);
-	}
-	mlra_model_pack(&mp->m, blob, packed);
-	for (i = 0; i < mp->m.n_classes; i++)
-		mlra_action_parse(mp->m.class_name[i], &mp->actions[i]);
-	/* The module's defaults (src/state.c). */
-	mp->pp = (struct mlra_policy_params){
-		.min_ra_kb = 0, .max_ra_kb = 4096, .min_confidence = 64,
-		.hysteresis = 2,
-	};
 }
 
 int main(int argc, char **argv)
@@ -120,7 +89,8 @@ int main(int argc, char **argv)
 		.decision_interval = 16,
 	};
 	const char *profile = "cloud", *policy = "linux";
-	static struct model_policy mp;
+	static struct sim_model mp;
+	static struct sim_oracle oracle;
 	unsigned int fixed_pages;
 	int i;
 
@@ -149,8 +119,12 @@ int main(int argc, char **argv)
 		cfg.decision_interval = 1;
 	} else if (!strncmp(policy, "model:", 6)) {
 		load_model(policy + 6, &mp);
-		cfg.policy = model_decide;
+		cfg.policy = sim_model_decide;
 		cfg.ctx = &mp;
+	} else if (!strcmp(policy, "oracle")) {
+		sim_oracle_init(&oracle);
+		cfg.policy = sim_oracle_decide;
+		cfg.ctx = &oracle;
 	} else if (strcmp(policy, "linux")) {
 		goto bad;
 	}

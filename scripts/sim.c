@@ -22,9 +22,13 @@
 
 #include "sim.h"
 
+/* Pages a what-if replay may add or change. */
+#define SIM_SCRATCH	131072U
+
 #define PG_MARKER	0x01	/* PG_readahead */
 #define PG_FROM_RA	0x02	/* read by readahead */
 #define PG_USED		0x04	/* accessed since it was read */
+#define PG_NEW		0x08	/* added by a what-if replay */
 
 /* A cached page; slot 0 of the pool heads the LRU list. */
 struct sim_page {
@@ -65,6 +69,18 @@ struct sim {
 	double now;
 	double disk_free;
 	unsigned int io_pages;
+	/*
+	 * What-if mode (sim_what_if()): pages added or changed go to scratch
+	 * slots after the cache's, every change of a file's slot is logged
+	 * to be undone, and nothing is evicted or moved in the LRU list.
+	 */
+	bool what_if;
+	u32 scratch_used;
+	struct undo { u32 file, index, slot; } *undo;
+	u32 n_undo;
+	/* the log being replayed: each access's next one in its stream */
+	const struct mlra_log_record *rec;
+	const u32 *next_of;
 	/* the run being gathered by ra_unbounded() */
 	u32 run_file;
 	u32 run_start;
@@ -163,7 +179,9 @@ struct sim *sim_new(const struct sim_config *cfg)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
-	s->pool = xrealloc(NULL, (cfg->cache_pages + 1) * sizeof(*s->pool));
+	s->pool = xrealloc(NULL, (cfg->cache_pages + 1 + SIM_SCRATCH) *
+			   sizeof(*s->pool));
+	s->undo = xrealloc(NULL, SIM_SCRATCH * sizeof(*s->undo));
 	memset(&s->pool[0], 0, sizeof(s->pool[0]));
 	s->pool_used = 1;
 	s->io_pages = cfg->disk.max_request_pages;
@@ -183,6 +201,7 @@ void sim_free(struct sim *s)
 	free(s->stream_map.key);
 	free(s->stream_map.val);
 	free(s->pool);
+	free(s->undo);
 	free(s);
 }
 
@@ -234,10 +253,56 @@ static void page_drop(struct sim *s, u32 i)
 	lru_unlink(s, i);
 }
 
+/* Point a file's page at @slot, remembering the old one in what-if mode. */
+static void set_slot(struct sim *s, u32 file, u32 index, u32 slot)
+{
+	u32 *p = file_slot(s, file, index);
+
+	if (s->what_if) {
+		if (s->n_undo == SIM_SCRATCH) {
+			fputs("mlra-sim: what-if replay too long\n", stderr);
+			exit(1);
+		}
+		s->undo[s->n_undo++] = (struct undo){ file, index, *p };
+	}
+	*p = slot;
+}
+
+static u32 scratch_slot(struct sim *s)
+{
+	if (s->scratch_used == SIM_SCRATCH) {
+		fputs("mlra-sim: what-if replay too long\n", stderr);
+		exit(1);
+	}
+	return s->cfg.cache_pages + 1 + s->scratch_used++;
+}
+
+/* A page about to change: in what-if mode, a scratch copy of it. */
+static u32 page_mut(struct sim *s, u32 i)
+{
+	u32 j;
+
+	if (!s->what_if || i > s->cfg.cache_pages)
+		return i;
+	j = scratch_slot(s);
+	s->pool[j] = s->pool[i];
+	set_slot(s, s->pool[i].file, s->pool[i].index, j);
+	return j;
+}
+
 static u32 page_add(struct sim *s, u32 file, u32 index, u8 flags)
 {
 	u32 i;
 
+	if (s->what_if) {
+		i = scratch_slot(s);
+		s->pool[i] = (struct sim_page){
+			.file = file, .index = index, .ready = INFINITY,
+			.flags = flags | PG_NEW,
+		};
+		set_slot(s, file, index, i);
+		return i;
+	}
 	if (s->pool_used <= s->cfg.cache_pages) {
 		i = s->pool_used++;
 	} else {
@@ -459,7 +524,7 @@ static void async_ra(struct sim *s, struct sim_stream *st, u32 slot,
 {
 	if (!st->ra_pages)
 		return;
-	s->pool[slot].flags &= ~PG_MARKER;
+	s->pool[page_mut(s, slot)].flags &= ~PG_MARKER;
 	ondemand(s, st, index, req, true);
 }
 
@@ -485,6 +550,11 @@ static void use(struct sim *s, u32 i)
 
 	if (p->ready > s->now)
 		s->now = p->ready;
+	if (s->what_if) {
+		if (!(p->flags & PG_USED))
+			s->pool[page_mut(s, i)].flags |= PG_USED;
+		return;
+	}
 	p->flags |= PG_USED;
 	lru_unlink(s, i);
 	lru_tail(s, i);
@@ -517,7 +587,7 @@ static bool sim_read(struct sim *s, struct sim_stream *st, unsigned long index,
 		}
 		if (end < last && i) {	/* a marker: read ahead, then use it */
 			async_ra(s, st, i, end, last - end);
-			use(s, i);
+			use(s, page_find(s, st->file, end));
 			end++;
 		}
 		pos = end;
@@ -539,7 +609,7 @@ static bool sim_fault(struct sim *s, struct sim_stream *st,
 	if (i) {
 		if (st->ra_pages && s->pool[i].flags & PG_MARKER)
 			async_ra(s, st, i, index, st->ra_pages);
-		use(s, i);
+		use(s, page_find(s, st->file, index));
 		return false;
 	}
 	if (st->ra_pages) {
@@ -601,6 +671,19 @@ static void decide(struct sim *s, struct sim_stream *st)
 	st->decisions++;
 }
 
+/* The access of @r, after the application's own time for it. */
+static bool run_access(struct sim *s, struct sim_stream *st,
+		       const struct mlra_log_record *r)
+{
+	s->files[st->file].size_pages = r->size_pages;
+	s->now += s->cfg.cpu_access_ns + s->cfg.cpu_page_ns * r->pages;
+	s->t.accesses++;
+	s->t.pages_asked += r->pages;
+	if (r->kind == MLRA_LOG_FAULT)
+		return sim_fault(s, st, r->index);
+	return sim_read(s, st, r->index, r->pages ? r->pages : 1);
+}
+
 void sim_event(struct sim *s, const struct mlra_log_record *r)
 {
 	struct mlra_access a = {
@@ -615,22 +698,175 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
 	if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
 		return;
 	st = stream_of(s, r);
-	s->files[st->file].size_pages = r->size_pages;
-	s->now += s->cfg.cpu_access_ns + s->cfg.cpu_page_ns * r->pages;
-	s->t.accesses++;
-	s->t.pages_asked += r->pages;
+	st->current = s->rec ? (u32)(r - s->rec) : 0;
 	/* As in the module: remembered, decided, then the access runs. */
 	if (mlra_history_add(&st->history, &a) && s->cfg.policy &&
 	    ++st->since_decision >= s->cfg.decision_interval) {
 		st->since_decision = 0;
 		decide(s, st);
 	}
-	if (r->kind == MLRA_LOG_FAULT)
-		missed = sim_fault(s, st, r->index);
-	else
-		missed = sim_read(s, st, r->index, r->pages ? r->pages : 1);
+	missed = run_access(s, st, r);
 	if (missed && st->history.count)
 		mlra_history_last(&st->history)->miss = 1;
+}
+
+/**
+ * sim_what_if() - what a stream's next accesses would cost with a window
+ * @s: the simulator, replaying a log with sim_replay(), at a decision
+ *	point of @st
+ * @st: the stream
+ * @window: the window to try, in pages
+ * @disk: the disk to try it on
+ *
+ * Replays the stream's accesses from the current one, alone, until at
+ * least 64 accesses and 512 pages asked for (at most 512 accesses), from
+ * the state now, then puts everything back as it was.
+ *
+ * Return: the application's time over them plus SIM_WASTE_NS for each
+ * page read and not used in them, in nanoseconds.
+ */
+double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
+		   const struct sim_disk *disk)
+{
+	struct sim_stream saved_st = *st;
+	struct sim_totals saved_t = s->t;
+	struct sim_disk saved_disk = s->cfg.disk;
+	double now = s->now, disk_free = s->disk_free, cost;
+	unsigned long n = 0, pages = 0;
+	u32 i, k;
+
+	s->what_if = true;
+	s->cfg.disk = *disk;
+	/*
+	 * As if the stream had always had that window: the kernel never
+	 * shrinks a sequential window it has grown (ondemand_readahead()
+	 * keeps the larger size), so "keep" would otherwise look as good as
+	 * the window that grew it.
+	 */
+	st->ra_pages = window;
+	if (st->size > window)
+		st->size = window;
+	if (st->async_size > st->size)
+		st->async_size = st->size;
+	for (i = st->current; i != ~0U && n < 512 && (n < 64 || pages < 512);
+	     i = s->next_of[i], n++) {
+		run_access(s, st, &s->rec[i]);
+		pages += s->rec[i].pages;
+	}
+	cost = s->now - now;
+	for (k = 0; k < s->scratch_used; k++) {
+		struct sim_page *p = &s->pool[s->cfg.cache_pages + 1 + k];
+
+		if ((p->flags & (PG_NEW | PG_USED)) == PG_NEW)
+			cost += SIM_WASTE_NS;
+	}
+	while (s->n_undo) {
+		struct undo *u = &s->undo[--s->n_undo];
+
+		*file_slot(s, u->file, u->index) = u->slot;
+	}
+	s->scratch_used = 0;
+	s->what_if = false;
+	s->cfg.disk = saved_disk;
+	s->now = now;
+	s->disk_free = disk_free;
+	s->t = saved_t;
+	*st = saved_st;
+	return cost;
+}
+
+/**
+ * sim_model_init() - mlra's policy with a model blob
+ * @mp: filled in; the packed weights are allocated and kept until exit
+ * @blob: the blob
+ * @len: its size
+ *
+ * Return: 0, or the parser's error (mlra_model_strerror()).
+ */
+int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len)
+{
+	int err = mlra_model_parse(&mp->m, blob, len), i;
+
+	if (err)
+		return err;
+	mlra_model_pack(&mp->m, blob,
+			xrealloc(NULL, mlra_model_packed_size(&mp->m)));
+	for (i = 0; i < mp->m.n_classes; i++)
+		mlra_action_parse(mp->m.class_name[i], &mp->actions[i]);
+	/* The module's defaults (src/state.c). */
+	mp->pp = (struct mlra_policy_params){
+		.min_ra_kb = 0, .max_ra_kb = 4096, .min_confidence = 64,
+		.hysteresis = 2,
+	};
+	return 0;
+}
+
+/* What the module decides: mlra_infer(), then mlra_policy_decide(). */
+unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
+			      const s32 *f)
+{
+	struct sim_model *mp = ctx;
+	struct mlra_prediction p;
+
+	(void)s;
+	mlra_infer(&mp->m, f, &p);
+	return mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
+				  &st->policy);
+}
+
+/* The oracle with SIM_CLASSES, labelling for the cloud and hdd disks. */
+void sim_oracle_init(struct sim_oracle *o)
+{
+	static const char * const names[] = { SIM_CLASSES };
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		mlra_action_parse(names[i], &o->actions[i]);
+	o->n_classes = ARRAY_SIZE(names);
+	sim_disk_profile("cloud", &o->disks[0]);
+	sim_disk_profile("hdd", &o->disks[1]);
+	o->n_disks = 2;
+}
+
+/**
+ * sim_oracle_decide() - the label: the cheapest action in hindsight
+ * @ctx: a struct sim_oracle
+ * @s: the simulator, replaying a log with sim_replay()
+ * @st: the stream at a decision point
+ * @f: its features, passed to the oracle's sample callback with the label
+ *
+ * Each action is tried on each of the oracle's disks (sim_what_if()); its
+ * cost is the sum over the disks of its cost relative to "keep" there. The
+ * cheapest wins; "keep" (class 0) wins unless another saves more than
+ * SIM_KEEP_MARGIN: where the gain is small, the kernel decides.
+ *
+ * Return: the window of the action chosen.
+ */
+unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
+			       const s32 *f)
+{
+	struct sim_oracle *o = ctx;
+	double cost[MLRA_MAX_CLASSES] = { 0 }, keep[4];
+	u32 window[MLRA_MAX_CLASSES];
+	int c, d, best = 0;
+
+	for (c = 0; c < o->n_classes; c++)
+		window[c] = o->actions[c].keep ? st->own_pages :
+			    o->actions[c].window_kb / 4;
+	for (d = 0; d < o->n_disks; d++) {
+		keep[d] = sim_what_if(s, st, window[0], &o->disks[d]);
+		for (c = 1; c < o->n_classes; c++)
+			cost[c] += sim_what_if(s, st, window[c], &o->disks[d]) /
+				   (keep[d] > 0 ? keep[d] : 1);
+	}
+	cost[0] = o->n_disks * (1 - SIM_KEEP_MARGIN);
+	for (c = 1; c < o->n_classes; c++)
+		if (cost[c] < cost[best])
+			best = c;
+	if (o->sample)
+		o->sample(o->sample_ctx, f, best);
+	return window[best];
 }
 
 void sim_finish(struct sim *s, struct sim_totals *t)
@@ -644,14 +880,40 @@ void sim_finish(struct sim *s, struct sim_totals *t)
 	*t = s->t;
 }
 
+/* Each access's next one in its stream, ~0 for the last. */
+static u32 *next_accesses(const struct mlra_trace *t)
+{
+	u32 *next = xrealloc(NULL, t->n * sizeof(*next)), prev;
+	struct map last = { 0 };
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct mlra_log_record *r = &t->rec[i];
+
+		next[i] = ~0U;
+		if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
+			continue;
+		if (map_get(&last, r->stream, &prev))
+			next[prev] = i;
+		map_put(&last, r->stream, i);
+	}
+	free(last.key);
+	free(last.val);
+	return next;
+}
+
 void sim_replay(const struct sim_config *cfg, const struct mlra_trace *t,
 		struct sim_totals *out)
 {
 	struct sim *s = sim_new(cfg);
+	u32 *next = next_accesses(t);
 	size_t i;
 
+	s->rec = t->rec;
+	s->next_of = next;
 	for (i = 0; i < t->n; i++)
 		sim_event(s, &t->rec[i]);
 	sim_finish(s, out);
 	sim_free(s);
+	free(next);
 }

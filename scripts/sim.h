@@ -94,6 +94,7 @@ struct sim_config {
  * @own_pages: the window the file opened with
  * @history: the accesses the features are computed from
  * @policy: mlra's policy memory, for a policy that wants it
+ * @current: the log record of its access being replayed
  * @since_decision: accesses since the last decision
  * @decisions: decisions made for this stream
  */
@@ -105,9 +106,63 @@ struct sim_stream {
 	u32 own_pages;
 	struct mlra_history history;
 	struct mlra_policy_state policy;
+	u32 current;
 	unsigned int since_decision;
 	unsigned long decisions;
 };
+
+/*
+ * The labels' cost model (sim_what_if(), sim_oracle_decide()): a page read
+ * and not used over the horizon costs SIM_WASTE_NS besides the disk time
+ * it took (memory it holds); another action must save more than
+ * SIM_KEEP_MARGIN of keep's cost to be chosen over it.
+ */
+#define SIM_WASTE_NS		1000.0
+/* The model's classes: the actions labels choose from (policy.h names). */
+#define SIM_CLASSES	"keep", "off", "ra16", "ra64", "ra512", "ra1024", \
+			"ra2048", "ra4096"
+#define SIM_KEEP_MARGIN		0.02
+
+/**
+ * struct sim_oracle - the labeller
+ * @actions: what each class does (mlra_action_parse() of its name);
+ *	class 0 must be "keep"
+ * @n_classes: how many
+ * @disks: the disks an action's cost is summed over
+ * @n_disks: how many, at most 4
+ * @sample: if set, called with each decision point's features and label
+ * @sample_ctx: for @sample
+ */
+struct sim_oracle {
+	struct mlra_action actions[MLRA_MAX_CLASSES];
+	int n_classes;
+	struct sim_disk disks[4];
+	int n_disks;
+	void (*sample)(void *ctx, const s32 *f, int label);
+	void *sample_ctx;
+};
+
+/**
+ * struct sim_model - mlra's policy as the module runs it: the engine, the
+ * policy and the knobs' defaults
+ * @m: the model, packed
+ * @actions: its classes' actions
+ * @pp: the policy's knobs
+ */
+struct sim_model {
+	struct mlra_model m;
+	struct mlra_action actions[MLRA_MAX_CLASSES];
+	struct mlra_policy_params pp;
+};
+
+int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len);
+unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
+			      const s32 *f);
+void sim_oracle_init(struct sim_oracle *o);
+double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
+		   const struct sim_disk *disk);
+unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
+			       const s32 *f);
 
 struct sim *sim_new(const struct sim_config *cfg);
 void sim_free(struct sim *s);

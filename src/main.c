@@ -18,6 +18,10 @@ static char *mode = "observe";
 module_param(mode, charp, 0);
 MODULE_PARM_DESC(mode, "Initial mode: off, observe or on (default: observe)");
 
+static bool default_model = true;
+module_param(default_model, bool, 0);
+MODULE_PARM_DESC(default_model, "Load the built-in trained model (default: 1)");
+
 static unsigned int max_streams = 4096;
 module_param(max_streams, uint, 0);
 MODULE_PARM_DESC(max_streams, "Streams the table holds, 16 to 65536 (default: 4096)");
@@ -129,6 +133,12 @@ static int __init mlra_init(void)
 	err = mlra_live_init();
 	if (err)
 		goto err_streams;
+	if (default_model) {
+		err = mlra_model_install(mlra_default_model,
+					 mlra_default_model_size);
+		if (err)
+			goto err_live;
+	}
 	mlra_debugfs_init();
 	mutex_lock(&mlra_state_lock);
 	err = mlra_apply_state(enabled, initial_mode);
@@ -144,6 +154,7 @@ err_hooks:
 	mlra_set_enabled(false);
 err_debugfs:
 	mlra_debugfs_exit();
+err_live:
 	mlra_live_exit();
 err_streams:
 	mlra_streams_free();

@@ -213,7 +213,9 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 static void stream_decide(struct mlra_stream *e)
 {
 	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
-	u64 size = i_size_read(file_inode(e->file)) >> PAGE_SHIFT;
+	/* Pages the file has, as the access log and the simulator count. */
+	u64 size = DIV_ROUND_UP_ULL(i_size_read(file_inode(e->file)),
+				    PAGE_SIZE);
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),

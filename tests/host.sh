@@ -113,6 +113,13 @@ rec 1 1 1 1 1 1 1 1 6 0 >"$tmp/kind.bin"
 expect_fail "mlra-trace rejects an unknown kind" "unknown kind 6" \
 	"$trace" csv "$tmp/kind.bin"
 
+# The committed default model is what the committed pipeline makes.
+if "$MLRA_TOP/scripts/model" --check >"$tmp/model" 2>&1; then
+	ok "make model reproduces the committed default model byte for byte"
+else
+	not_ok "make model reproduces the committed default model" "$(tail -n 3 "$tmp/model")"
+fi
+
 if "$MLRA_TOP/scripts/fuzz" "${FUZZ_SECONDS:-60}" >"$tmp/fuzz" 2>&1; then
 	ok "libFuzzer (ASan, UBSan) on the parser and engine: $(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/fuzz") runs, no crash"
 else

@@ -76,6 +76,29 @@ static void mlra_live_no_model(struct kunit *test)
 			   "none: no model loaded; mode on acts as observe\n");
 }
 
+/* The built-in model: valid, on the features, its classes actions. */
+static void mlra_live_default_model(struct kunit *test)
+{
+	struct mlra_action a;
+	int i;
+
+	live_reset();
+	KUNIT_ASSERT_EQ(test, mlra_model_install(mlra_default_model,
+						 mlra_default_model_size), 0);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, rcu_dereference(mlra_live)->model.n_inputs,
+			MLRA_NR_FEATURES);
+	KUNIT_EXPECT_STREQ(test, rcu_dereference(mlra_live)->model.class_name[0],
+			   "keep");
+	for (i = 1; i < rcu_dereference(mlra_live)->model.n_classes; i++) {
+		mlra_action_parse(rcu_dereference(mlra_live)->model.class_name[i],
+				  &a);
+		KUNIT_EXPECT_FALSE_MSG(test, a.keep, "class %d", i);
+	}
+	rcu_read_unlock();
+	live_reset();
+}
+
 static void mlra_live_upload(struct kunit *test)
 {
 	struct live_fixture *f = live_fixture_new(test);
@@ -234,6 +257,7 @@ static void mlra_live_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case mlra_live_cases[] = {
 	KUNIT_CASE(mlra_live_no_model),
+	KUNIT_CASE(mlra_live_default_model),
 	KUNIT_CASE(mlra_live_upload),
 	KUNIT_CASE(mlra_live_upload_pages),
 	KUNIT_CASE(mlra_live_swap_under_readers),

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The model interface on the test host: model_info, valid and invalid
 # uploads through sysfs, a blob larger than a page, 200 swaps while fio
-# reads. Expects mlra loaded and, in /data/models, golden.mlra, big.mlra
-# and their `mlra-model info` outputs (made by scripts/check).
+# reads. Expects mlra loaded with default_model=0 and, in /data/models,
+# golden.mlra, big.mlra and their `mlra-model info` outputs (made by
+# scripts/check).
 . ./vm/lib.sh
 M=/data/models
 
-check_eq "model_info says no model" \
+check_eq "with default_model=0, model_info says no model" \
 	"none: no model loaded; mode on acts as observe" "$(cat $KNOBS/model_info)"
 check_eq "model is write-only, model_info read-only, for root" "200 400" \
 	"$(stat -c %a $KNOBS/model) $(stat -c %a $KNOBS/model_info)"

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# The workload families, run on the test host from /data, each with a cold
+# cache. Usage: sh families-guest.sh capture|bench
+#   capture  (scripts/capture) with mlra observing, which leaves the
+#            kernel's own readahead: each family's access log in
+#            out/NAME.bin, the disk's read counters before and after in
+#            out/disk
+#   bench    (scripts/bench-families) with mlra loaded, each family twice
+#            in the same boot: mode off (the kernel alone), then mode on;
+#            one line a run: RESULT NAME off|on SECONDS READS SECTORS
+# N_RAND: reads of the random families (default 20000; fewer for slow
+# disks).
+LOG=/sys/kernel/debug/mlra/access_log
+KNOBS=/sys/kernel/mm/mlra
+mode=${1:?capture or bench}
+n_rand=${N_RAND:-20000}
+mkdir -p out
+stat -c %d /data >out/dev
+: >out/disk
+
+cold() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+disk() {
+	awk '{ print $1, $3 }' /sys/block/vda/stat
+}
+
+uptime_s() {
+	awk '{ print $1 }' /proc/uptime
+}
+
+# family NAME COMMAND: run COMMAND (shell words) as the mode says.
+family() {
+	if [ "$mode" = bench ]; then
+		for m in off on; do
+			echo $m >$KNOBS/mode
+			cold
+			set -- "$1" "$2" "$(disk)" "$(uptime_s)"
+			(eval "$2") >/dev/null 2>&1 || echo "bench: $1 failed" >&2
+			t=$(uptime_s)
+			echo "RESULT $1 $m $(echo "$4 $t" | awk '{ print $2 - $1 }') $(echo "$3 $(disk)" |
+				awk '{ print $3 - $1, $4 - $2 }')"
+		done
+		echo off >$KNOBS/mode
+		echo "bench: $1 done" >&2
+		return
+	fi
+	cold
+	before=$(disk)
+	cat $LOG >/tmp/"$1".bin &
+	reader=$!
+	sleep 1
+	(eval "$2") >/dev/null || echo "capture: $1 failed" >&2
+	sleep 1
+	kill $reader
+	wait $reader 2>/dev/null
+	echo "$1 $before $(disk)" >>out/disk
+	cp /tmp/"$1".bin out/ && rm /tmp/"$1".bin
+	echo "captured $1"
+}
+
+fio_run() {
+	fio --eta=never --output=/dev/null --ioengine=psync --fadvise_hint=0 \
+		--randseed=1 --norandommap "$@"
+}
+
+family seq-4k "dd if=big.dat of=/dev/null bs=4k count=32768"
+family seq-16k "dd if=big.dat of=/dev/null bs=16k"
+family seq-128k "dd if=big.dat of=/dev/null bs=128k"
+family seq-1m "dd if=big.dat of=/dev/null bs=1M"
+family rand-4k "fio_run --name=r --filename=big.dat --rw=randread \
+	--bs=4k --number_ios=$n_rand"
+family rand-64k "fio_run --name=r --filename=big.dat --rw=randread \
+	--bs=64k --number_ios=$((n_rand / 4))"
+family mmap-seq "fio_run --name=m --filename=big.dat --rw=read \
+	--bs=64k --ioengine=mmap"
+family mmap-rand "fio_run --name=m --filename=big.dat --rw=randread \
+	--bs=4k --ioengine=mmap --number_ios=$n_rand"
+family mmap-rand-16k "fio_run --name=m --filename=big.dat --rw=randread \
+	--bs=16k --ioengine=mmap --number_ios=$((n_rand / 2))"
+family mmap-rand-fits "fio_run --name=m --filename=mid.dat --rw=randread \
+	--bs=4k --ioengine=mmap --number_ios=$n_rand"
+family rand-16k "fio_run --name=r --filename=big.dat --rw=randread \
+	--bs=16k --number_ios=$((n_rand / 2))"
+family mmap-stride "fio_run --name=s --filename=big.dat --rw=read:60k \
+	--bs=4k --ioengine=mmap --size=256m"
+family stride-4k "fio_run --name=s --filename=big.dat --rw=read:60k \
+	--bs=4k --size=256m"
+family stride-16k "fio_run --name=s --filename=big.dat \
+	--rw=read:240k --bs=16k"
+family reverse-16k "mlra-gen reverse mid.dat 16k"
+family reverse-4k "mlra-gen reverse f1.dat 4k"
+family interleave-fds "fio_run --name=i --filename=big.dat --rw=read \
+	--bs=32k --numjobs=4 --offset_increment=128m --size=128m"
+family interleave-fd "mlra-gen interleave big.dat 64k 4"
+family multi-file "fio_run --name=mf --rw=read --bs=32k \
+	--filename_format=f\\\$jobnum.dat --numjobs=4 --size=64m"
+family phases "mlra-gen phases big.dat 16k 2048 7"
+family small-files "find small -type f | xargs cat"
+family cp "cp mid.dat copy.dat && sync && rm copy.dat"
+family md5sum "md5sum big.dat"
+family grep "grep -r -c mutex_lock src"
+family sort "sort words.txt"
