@@ -471,7 +471,16 @@ int main(int argc, char **argv)
 		data.family = n_families;
 		cfg.policy = sim_oracle_decide;
 		cfg.ctx = &oracle;
+		/*
+		 * The states a well-steered stream goes through, and those
+		 * of a stream with the kernel's own window, which is where
+		 * the model starts from.
+		 */
+		oracle.observe = false;
 		sim_replay(&cfg, &traces[n_families], &t);
+		oracle.observe = true;
+		sim_replay(&cfg, &traces[n_families], &t);
+		oracle.observe = false;
 		n_families++;
 	}
 	fit_inputs();

@@ -80,6 +80,7 @@ struct sim {
 	u32 n_undo;
 	/* the log being replayed: each access's next one in its stream */
 	const struct mlra_log_record *rec;
+	u32 n_rec;
 	const u32 *next_of;
 	/* the run being gathered by ra_unbounded() */
 	u32 run_file;
@@ -671,17 +672,71 @@ static void decide(struct sim *s, struct sim_stream *st)
 	st->decisions++;
 }
 
+/*
+ * The pages an mmap reader touched after the fault of @r. The log has only
+ * the faults that reached filemap_fault(): pages the kernel had cached were
+ * mapped by fault-around, unlogged. When the stream's next fault is a little
+ * ahead (at most MMAP_THROUGH pages) and hit a readahead marker (the log
+ * shows the kernel's async readahead there), the reader went through the
+ * pages in between: fault-around never maps a marked page, so only a reader
+ * that touches it finds it. A strided reader faults a little ahead too, but
+ * never on a marker. With another window some of those pages would have
+ * faulted: they are replayed as faults where they are missing.
+ */
+#define MMAP_THROUGH	64
+
+/* Whether the kernel started async readahead at the fault of @i. */
+static bool hit_marker(struct sim *s, u32 i)
+{
+	u32 k;
+
+	for (k = i + 1; k < i + 8 && k < s->n_rec; k++)
+		if (s->rec[k].kind == MLRA_LOG_ASYNC_RA &&
+		    s->rec[k].stream == s->rec[i].stream &&
+		    s->rec[k].index == s->rec[i].index)
+			return true;
+	return false;
+}
+
+static bool fault_through(struct sim *s, struct sim_stream *st,
+			  const struct mlra_log_record *r)
+{
+	u32 next = s->next_of ? s->next_of[r - s->rec] : ~0U;
+	unsigned long p, end;
+	bool missed = false;
+	u32 i;
+
+	if (next == ~0U || s->rec[next].kind != MLRA_LOG_FAULT ||
+	    s->rec[next].index <= r->index ||
+	    s->rec[next].index > r->index + MMAP_THROUGH ||
+	    !hit_marker(s, next))
+		return false;
+	end = s->rec[next].index;
+	for (p = r->index + 1; p < end; p++) {
+		i = page_find(s, st->file, p);
+		if (i && !(s->pool[i].flags & PG_MARKER)) {
+			use(s, i);
+			continue;
+		}
+		missed |= sim_fault(s, st, p);
+	}
+	return missed;
+}
+
 /* The access of @r, after the application's own time for it. */
 static bool run_access(struct sim *s, struct sim_stream *st,
 		       const struct mlra_log_record *r)
 {
+	bool missed;
+
 	s->files[st->file].size_pages = r->size_pages;
 	s->now += s->cfg.cpu_access_ns + s->cfg.cpu_page_ns * r->pages;
 	s->t.accesses++;
 	s->t.pages_asked += r->pages;
-	if (r->kind == MLRA_LOG_FAULT)
-		return sim_fault(s, st, r->index);
-	return sim_read(s, st, r->index, r->pages ? r->pages : 1);
+	if (r->kind != MLRA_LOG_FAULT)
+		return sim_read(s, st, r->index, r->pages ? r->pages : 1);
+	missed = sim_fault(s, st, r->index);
+	return fault_through(s, st, r) || missed;
 }
 
 void sim_event(struct sim *s, const struct mlra_log_record *r)
@@ -838,8 +893,10 @@ void sim_oracle_init(struct sim_oracle *o)
  *
  * Each action is tried on each of the oracle's disks (sim_what_if()); its
  * cost is the sum over the disks of its cost relative to "keep" there. The
- * cheapest wins; "keep" (class 0) wins unless another saves more than
- * SIM_KEEP_MARGIN: where the gain is small, the kernel decides.
+ * label is the first class, in class order, within SIM_KEEP_MARGIN of the
+ * cheapest: "keep" (class 0) unless another saves more than that (where
+ * the gain is small, the kernel decides), then the smaller windows, so
+ * that near-ties do not make labels flip between neighbouring windows.
  *
  * Return: the window of the action chosen.
  */
@@ -860,13 +917,17 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			cost[c] += sim_what_if(s, st, window[c], &o->disks[d]) /
 				   (keep[d] > 0 ? keep[d] : 1);
 	}
-	cost[0] = o->n_disks * (1 - SIM_KEEP_MARGIN);
+	cost[0] = o->n_disks;
 	for (c = 1; c < o->n_classes; c++)
 		if (cost[c] < cost[best])
 			best = c;
+	for (c = 0; c < best; c++)
+		if (cost[c] <= cost[best] + o->n_disks * SIM_KEEP_MARGIN)
+			break;
+	best = c;
 	if (o->sample)
 		o->sample(o->sample_ctx, f, best);
-	return window[best];
+	return o->observe ? st->ra_pages : window[best];
 }
 
 void sim_finish(struct sim *s, struct sim_totals *t)
@@ -910,6 +971,7 @@ void sim_replay(const struct sim_config *cfg, const struct mlra_trace *t,
 	size_t i;
 
 	s->rec = t->rec;
+	s->n_rec = t->n;
 	s->next_of = next;
 	for (i = 0; i < t->n; i++)
 		sim_event(s, &t->rec[i]);

@@ -132,6 +132,8 @@ struct sim_stream {
  * @n_disks: how many, at most 4
  * @sample: if set, called with each decision point's features and label
  * @sample_ctx: for @sample
+ * @observe: label only, leaving the stream's window as it is (the kernel's
+ *	own with no other policy): the states a model meets before it acts
  */
 struct sim_oracle {
 	struct mlra_action actions[MLRA_MAX_CLASSES];
@@ -140,6 +142,7 @@ struct sim_oracle {
 	int n_disks;
 	void (*sample)(void *ctx, const s32 *f, int label);
 	void *sample_ctx;
+	bool observe;
 };
 
 /**
