@@ -118,15 +118,8 @@ struct sim_stream {
  * SIM_KEEP_MARGIN of keep's cost to be chosen over it.
  */
 #define SIM_WASTE_NS		1000.0
-/*
- * The model's classes: the actions labels choose from (policy.h names), in
- * the order near-ties are broken. A small read-around (ra16) comes before
- * none (off): for random mmap reads they cost the same in the simulator,
- * which sees one logged fault per access, but a reader of 16 KiB through
- * a mapping faults on every page when nothing is read around (on the test
- * host: 3847 disk requests for 900 with the kernel's window).
- */
-#define SIM_CLASSES	"keep", "ra16", "off", "ra64", "ra512", "ra1024", \
+/* The model's classes: the actions labels choose from (policy.h names). */
+#define SIM_CLASSES	"keep", "off", "ra16", "ra64", "ra512", "ra1024", \
 			"ra2048", "ra4096"
 #define SIM_KEEP_MARGIN		0.02
 
