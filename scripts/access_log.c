@@ -5,6 +5,7 @@
  * interleave them.
  */
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,4 +102,38 @@ int mlra_trace_read(FILE *f, const char *name, struct mlra_trace *t)
 fail:
 	free(k);
 	return -1;
+}
+
+/**
+ * mlra_trace_load() - read a whole access log from a file
+ * @path: the file; one whose name ends in .xz is decompressed with xz
+ * @t: filled in; free t->rec
+ *
+ * Return: 0, or -1 after saying on stderr what is wrong.
+ */
+int mlra_trace_load(const char *path, struct mlra_trace *t)
+{
+	size_t n = strlen(path);
+	bool xz = n > 3 && !strcmp(path + n - 3, ".xz");
+	char cmd[4096];
+	FILE *f;
+	int err;
+
+	if (xz) {
+		snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
+		f = popen(cmd, "r");
+	} else {
+		f = fopen(path, "rb");
+	}
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	err = mlra_trace_read(f, path, t);
+	if ((xz ? pclose(f) : fclose(f)) && !err) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		free(t->rec);
+		err = -1;
+	}
+	return err;
 }

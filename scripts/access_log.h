@@ -22,5 +22,6 @@ struct mlra_trace {
 };
 
 int mlra_trace_read(FILE *f, const char *name, struct mlra_trace *t);
+int mlra_trace_load(const char *path, struct mlra_trace *t);
 
 #endif

@@ -31,48 +31,20 @@ static unsigned int fixed_decide(void *ctx, struct sim *s,
 	return *(unsigned int *)ctx;
 }
 
-static void *slurp(const char *path, size_t *len)
+static void load_model(const char *path, struct sim_model *mp)
 {
-	char cmd[4096];
-	size_t n = strlen(path), cap = 1 << 20, got;
-	char *buf = malloc(cap);
-	FILE *f;
+	static u8 blob[MLRA_MODEL_MAX_SIZE + 1];
+	FILE *f = fopen(path, "rb");
+	size_t len;
+	int err;
 
-	if (n > 3 && !strcmp(path + n - 3, ".xz")) {
-		snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
-		f = popen(cmd, "r");
-	} else {
-		f = fopen(path, "rb");
-	}
-	if (!f || !buf) {
+	if (!f) {
 		perror(path);
 		exit(1);
 	}
-	*len = 0;
-	while ((got = fread(buf + *len, 1, cap - *len, f)) > 0) {
-		*len += got;
-		if (*len == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf) {
-				fputs("mlra-sim: out of memory\n", stderr);
-				exit(1);
-			}
-		}
-	}
-	if (n > 3 && !strcmp(path + n - 3, ".xz") ? pclose(f) : fclose(f)) {
-		fprintf(stderr, "mlra-sim: %s: cannot read\n", path);
-		exit(1);
-	}
-	return buf;
-}
-
-static void load_model(const char *path, struct sim_model *mp)
-{
-	size_t len;
-	u8 *blob = slurp(path, &len);
-	int err = sim_model_init(mp, blob, len);
-
+	len = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	err = sim_model_init(mp, blob, len);
 	if (err) {
 		fprintf(stderr, "mlra-sim: %s: invalid: %s\n", path,
 			mlra_model_strerror(err));
@@ -82,18 +54,14 @@ static void load_model(const char *path, struct sim_model *mp)
 
 int main(int argc, char **argv)
 {
-	struct sim_config cfg = {
-		.cache_pages = 224 << 8,
-		.cpu_access_ns = 2000,
-		.cpu_page_ns = 500,
-		.decision_interval = 16,
-	};
+	struct sim_config cfg;
 	const char *profile = "cloud", *policy = "linux";
 	static struct sim_model mp;
 	static struct sim_oracle oracle;
 	unsigned int fixed_pages;
 	int i;
 
+	sim_default_config(&cfg);
 	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		if (i + 1 >= argc)
 			goto bad;
@@ -132,14 +100,9 @@ int main(int argc, char **argv)
 	for (; i < argc; i++) {
 		struct mlra_trace t;
 		struct sim_totals r;
-		size_t len;
-		void *buf = slurp(argv[i], &len);
-		FILE *f = fmemopen(buf, len ? len : 1, "rb");
 
-		if (!f || mlra_trace_read(f, argv[i], &t))
+		if (mlra_trace_load(argv[i], &t))
 			return 1;
-		fclose(f);
-		free(buf);
 		sim_replay(&cfg, &t, &r);
 		printf("%s %s %.1f %llu %.1f %.1f %.1f\n", argv[i], policy,
 		       r.time_ns / 1e6, r.requests, r.pages_read / 256.0,

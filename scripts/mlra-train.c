@@ -25,7 +25,6 @@
 #define N_OUT		8
 #define BATCH		64
 #define ADAM_EPSILON	0.00000001f
-#define CACHE_PAGES	(224 << 8)
 
 static const char usage[] =
 	"usage: mlra-train [--seed N] [--epochs N] [--hidden N]\n"
@@ -95,30 +94,6 @@ static void add_sample(void *ctx, const s32 *f, int label)
 	memcpy(x->f, f, sizeof(x->f));
 	x->label = label;
 	x->family = data.family;
-}
-
-static void read_trace(const char *path, struct mlra_trace *t)
-{
-	char cmd[4096];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
-	f = popen(cmd, "r");
-	if (!f || mlra_trace_read(f, path, t) || pclose(f))
-		die("cannot read a trace");
-}
-
-static struct sim_config base_config(void)
-{
-	struct sim_config cfg = {
-		.cache_pages = CACHE_PAGES,
-		.cpu_access_ns = 2000,
-		.cpu_page_ns = 500,
-		.decision_interval = 16,
-	};
-
-	sim_disk_profile("cloud", &cfg.disk);
-	return cfg;
 }
 
 /* sat16(round_shift((x - offset) * scale, shift)), as the engine. */
@@ -367,9 +342,10 @@ static size_t quantize(const struct net *n, u8 *blob, size_t cap)
 static double sim_time(int fam, const char *disk, sim_policy_fn policy,
 		       void *ctx)
 {
-	struct sim_config cfg = base_config();
+	struct sim_config cfg;
 	struct sim_totals t;
 
+	sim_default_config(&cfg);
 	sim_disk_profile(disk, &cfg.disk);
 	cfg.policy = policy;
 	cfg.ctx = ctx;
@@ -460,15 +436,17 @@ int main(int argc, char **argv)
 	sim_oracle_init(&oracle);
 	oracle.sample = add_sample;
 	for (a = i + 3; a < argc; a++) {
-		struct sim_config cfg = base_config();
+		struct sim_config cfg;
 		struct sim_totals t;
 		const char *base = strrchr(argv[a], '/');
 
 		if (n_families == 64)
 			die("at most 64 traces");
 		family_name[n_families] = base ? base + 1 : argv[a];
-		read_trace(argv[a], &traces[n_families]);
+		if (mlra_trace_load(argv[a], &traces[n_families]))
+			die("cannot read a trace");
 		data.family = n_families;
+		sim_default_config(&cfg);
 		cfg.policy = sim_oracle_decide;
 		cfg.ctx = &oracle;
 		/*

@@ -174,6 +174,23 @@ int sim_disk_profile(const char *name, struct sim_disk *d)
 	return -1;
 }
 
+/**
+ * sim_default_config() - the settings every replay starts from
+ * @cfg: set to the capture guest's page cache (224 MiB), the cloud disk,
+ *	2 us of the application's own time an access and 0.5 us a page, the
+ *	module's decision interval, and the kernel's own window (no policy)
+ */
+void sim_default_config(struct sim_config *cfg)
+{
+	*cfg = (struct sim_config){
+		.cache_pages = 224 << 8,
+		.cpu_access_ns = 2000,
+		.cpu_page_ns = 500,
+		.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
+	};
+	sim_disk_profile("cloud", &cfg->disk);
+}
+
 struct sim *sim_new(const struct sim_config *cfg)
 {
 	struct sim *s = xrealloc(NULL, sizeof(*s));
@@ -637,7 +654,6 @@ static u32 file_of(struct sim *s, const struct mlra_log_record *r)
 		s->files[f].dev = r->dev;
 		map_put(&s->file_map, key, f);
 	}
-	s->files[f].size_pages = r->size_pages;
 	return f;
 }
 
@@ -669,7 +685,6 @@ static void decide(struct sim *s, struct sim_stream *st)
 	mlra_features(&st->history, st->ra_pages,
 		      s->files[st->file].size_pages, f);
 	st->ra_pages = s->cfg.policy(s->cfg.ctx, s, st, f);
-	st->decisions++;
 }
 
 /*
@@ -850,8 +865,10 @@ int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len)
 		mlra_action_parse(mp->m.class_name[i], &mp->actions[i]);
 	/* The module's defaults (src/state.c). */
 	mp->pp = (struct mlra_policy_params){
-		.min_ra_kb = 0, .max_ra_kb = 4096, .min_confidence = 64,
-		.hysteresis = 2,
+		.min_ra_kb = MLRA_DEFAULT_MIN_RA_KB,
+		.max_ra_kb = MLRA_DEFAULT_MAX_RA_KB,
+		.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
+		.hysteresis = MLRA_HYSTERESIS,
 	};
 	return 0;
 }

@@ -96,7 +96,6 @@ struct sim_config {
  * @policy: mlra's policy memory, for a policy that wants it
  * @current: the log record of its access being replayed
  * @since_decision: accesses since the last decision
- * @decisions: decisions made for this stream
  */
 struct sim_stream {
 	u32 id;
@@ -108,7 +107,6 @@ struct sim_stream {
 	struct mlra_policy_state policy;
 	u32 current;
 	unsigned int since_decision;
-	unsigned long decisions;
 };
 
 /*
@@ -167,6 +165,7 @@ double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
 unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			       const s32 *f);
 
+void sim_default_config(struct sim_config *cfg);
 struct sim *sim_new(const struct sim_config *cfg);
 void sim_free(struct sim *s);
 void sim_event(struct sim *s, const struct mlra_log_record *r);

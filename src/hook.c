@@ -81,15 +81,20 @@ static int filemap_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* page_cache_sync_ra(struct readahead_control *ractl, unsigned long req) */
-static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
+/* Readahead the kernel starts: ractl is the first argument of both. */
+static void ra_event(struct pt_regs *regs, unsigned long req, bool async)
 {
 	struct readahead_control *ractl = (void *)arg(regs, 0);
 
-	mlra_count(MLRA_STAT_MISSES);
 	if (ractl->file)
-		mlra_stream_ra(ractl->file, readahead_index(ractl),
-			       arg(regs, 1), false);
+		mlra_stream_ra(ractl->file, readahead_index(ractl), req, async);
+}
+
+/* page_cache_sync_ra(struct readahead_control *ractl, unsigned long req) */
+static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mlra_count(MLRA_STAT_MISSES);
+	ra_event(regs, arg(regs, 1), false);
 	return 0;
 }
 
@@ -99,12 +104,8 @@ static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
  */
 static int async_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct readahead_control *ractl = (void *)arg(regs, 0);
-
 	mlra_count(MLRA_STAT_ASYNC_RA);
-	if (ractl->file)
-		mlra_stream_ra(ractl->file, readahead_index(ractl),
-			       arg(regs, 2), true);
+	ra_event(regs, arg(regs, 2), true);
 	return 0;
 }
 

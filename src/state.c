@@ -6,13 +6,15 @@
 
 #include <linux/percpu.h>
 
+#include <mlra/policy.h>
+
 #include "mlra.h"
 
 struct mlra_knobs mlra_knobs = {
-	.min_ra_kb = 0,
-	.max_ra_kb = 4096,
-	.decision_interval = 16,
-	.min_confidence = 64,
+	.min_ra_kb = MLRA_DEFAULT_MIN_RA_KB,
+	.max_ra_kb = MLRA_DEFAULT_MAX_RA_KB,
+	.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
+	.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
 	.respect_hints = 1,
 };
 

@@ -31,8 +31,6 @@
 
 /* Slots probed from a file's hash slot: lookup is O(1). */
 #define MLRA_PROBE_SLOTS	8
-/* A new choice must win this many decisions in a row to take effect. */
-#define MLRA_HYSTERESIS		2
 
 /**
  * struct mlra_stream - what mlra knows of one open file
@@ -200,6 +198,12 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	return true;
 }
 
+/* Pages the file has, its last partial one included: as the log counts. */
+static u64 file_pages(struct file *file)
+{
+	return DIV_ROUND_UP_ULL(i_size_read(file_inode(file)), PAGE_SIZE);
+}
+
 /* An application's hint: FADV_RANDOM, or a window that is neither the
  * file's own nor mlra's (FADV_SEQUENTIAL doubles it).
  */
@@ -213,9 +217,7 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 static void stream_decide(struct mlra_stream *e)
 {
 	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
-	/* Pages the file has, as the access log and the simulator count. */
-	u64 size = DIV_ROUND_UP_ULL(i_size_read(file_inode(e->file)),
-				    PAGE_SIZE);
+	u64 size = file_pages(e->file);
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
@@ -257,21 +259,24 @@ static void stream_decide(struct mlra_stream *e)
 static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 		       pgoff_t index, u32 pages)
 {
-	struct inode *inode = file_inode(e->file);
-	struct mlra_log_record r = {
+	struct mlra_log_record r;
+	struct inode *inode;
+
+	if (!mlra_logging())
+		return;
+	inode = file_inode(e->file);
+	r = (struct mlra_log_record){
 		.ino = inode->i_ino,
 		.index = index,
 		.stream = e->id,
 		.dev = new_encode_dev(inode->i_sb->s_dev),
 		.pages = pages,
 		.window = READ_ONCE(e->file->f_ra.ra_pages),
-		.size_pages = min_t(u64, DIV_ROUND_UP_ULL(i_size_read(inode),
-							 PAGE_SIZE), U32_MAX),
+		.size_pages = min_t(u64, file_pages(e->file), U32_MAX),
 		.kind = kind,
 		.flags = (e->hinted ? MLRA_LOG_HINTED : 0) |
 			 (e->changed ? MLRA_LOG_CHANGED : 0),
 	};
-
 	mlra_log(&r);
 }
 
@@ -305,10 +310,8 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 		e->last_used = jiffies;
 		e->hinted |= hinted;
 		if (mlra_history_add(&e->history, &a)) {
-			if (mlra_logging())
-				stream_log(e, kind == MLRA_ACCESS_FAULT ?
-					   MLRA_LOG_FAULT : MLRA_LOG_READ,
-					   index, pages);
+			stream_log(e, kind == MLRA_ACCESS_FAULT ?
+				   MLRA_LOG_FAULT : MLRA_LOG_READ, index, pages);
 			if (++e->since_decision >=
 			    READ_ONCE(mlra_knobs.decision_interval)) {
 				e->since_decision = 0;
@@ -345,10 +348,8 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		last = mlra_history_last(&e->history);
 		if (!async && last && (u32)index - last->index < last->pages)
 			last->miss = 1;
-		if (mlra_logging())
-			stream_log(e, async ? MLRA_LOG_ASYNC_RA :
-				   MLRA_LOG_SYNC_RA, index,
-				   min_t(unsigned long, pages, U32_MAX));
+		stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
+			   index, min_t(unsigned long, pages, U32_MAX));
 	}
 	spin_unlock(&e->lock);
 }
@@ -371,8 +372,7 @@ void mlra_stream_release(struct file *file)
 			continue;
 		spin_lock(&e->lock);
 		if (e->file == file) {
-			if (mlra_logging())
-				stream_log(e, MLRA_LOG_RELEASE, 0, 0);
+			stream_log(e, MLRA_LOG_RELEASE, 0, 0);
 			WRITE_ONCE(e->file, NULL);
 		}
 		spin_unlock(&e->lock);

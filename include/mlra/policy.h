@@ -15,6 +15,17 @@
 
 #include <mlra/model.h>
 
+/*
+ * The module's knobs as it starts (src/state.c), and the policy's fixed
+ * hysteresis: the simulator (scripts/sim.c) decides with the same values.
+ */
+#define MLRA_DEFAULT_MIN_RA_KB		0
+#define MLRA_DEFAULT_MAX_RA_KB		4096
+#define MLRA_DEFAULT_MIN_CONFIDENCE	64
+#define MLRA_DEFAULT_DECISION_INTERVAL	16
+/* A new choice must win this many decisions in a row to take effect. */
+#define MLRA_HYSTERESIS			2
+
 /* No class in force: the kernel's own window. */
 #define MLRA_NO_CLASS	0xff
 
