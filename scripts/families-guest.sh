@@ -1,19 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # The workload families, run on the test host from /data, each with a cold
 # cache. Usage: sh families-guest.sh capture|bench
-#   capture  (scripts/capture) with mlra observing, which leaves the
-#            kernel's own readahead: each family's access log in
-#            out/NAME.bin, the disk's read counters before and after in
-#            out/disk
-#   bench    (scripts/bench-families) with mlra loaded, each family twice
-#            in the same boot: mode off (the kernel alone), then mode on;
-#            one line a run: RESULT NAME off|on SECONDS READS SECTORS
+#   capture  (scripts/families capture) with mlra observing: each
+#            family's access log, taken with the disk's readahead off, in
+#            out/NAME.bin, and the disk's read counters before and after
+#            a second run with the kernel's readahead in out/disk
+#   bench    (scripts/families bench) with mlra loaded, each family twice
+#            in the same boot, REPS times (default 1): mode off (the
+#            kernel alone), then mode on; one line a run:
+#            RESULT NAME off|on SECONDS READS SECTORS
 # N_RAND: reads of the random families (default 20000; fewer for slow
 # disks).
 LOG=/sys/kernel/debug/mlra/access_log
 KNOBS=/sys/kernel/mm/mlra
+RA_KB=/sys/block/vda/queue/read_ahead_kb
 mode=${1:?capture or bench}
 n_rand=${N_RAND:-20000}
+reps=${REPS:-1}
+ra_kb=$(cat $RA_KB)
 mkdir -p out
 stat -c %d /data >out/dev
 : >out/disk
@@ -31,10 +35,14 @@ uptime_s() {
 	awk '{ print $1 }' /proc/uptime
 }
 
-# family NAME COMMAND: run COMMAND (shell words) as the mode says.
+# family NAME COMMAND: run COMMAND (shell words) as the mode says. A
+# capture runs it twice: once with the disk's readahead off, logged, so
+# that the log holds every page the program touched first (with readahead
+# on, pages read ahead are mapped by fault-around and a mapped page never
+# faults), and once as the kernel reads, for the disk's counters.
 family() {
 	if [ "$mode" = bench ]; then
-		for m in off on; do
+		for m in $(seq "$reps" | sed 's/.*/off on/'); do
 			echo $m >$KNOBS/mode
 			cold
 			set -- "$1" "$2" "$(disk)" "$(uptime_s)"
@@ -47,8 +55,8 @@ family() {
 		echo "bench: $1 done" >&2
 		return
 	fi
+	echo 0 >$RA_KB
 	cold
-	before=$(disk)
 	cat $LOG >/tmp/"$1".bin &
 	reader=$!
 	sleep 1
@@ -56,6 +64,10 @@ family() {
 	sleep 1
 	kill $reader
 	wait $reader 2>/dev/null
+	echo "$ra_kb" >$RA_KB
+	cold
+	before=$(disk)
+	(eval "$2") >/dev/null || echo "capture: $1 failed" >&2
 	echo "$1 $before $(disk)" >>out/disk
 	cp /tmp/"$1".bin out/ && rm /tmp/"$1".bin
 	echo "captured $1"

@@ -8,11 +8,14 @@
  * mm/filemap.c. ext4 on 6.1 has no large folios: order 0 throughout.
  *
  * Simplified: one application timeline (events in log order); pure LRU;
- * no hints (FMODE_RANDOM, VM_RAND_READ). Faults are those of the log, the
- * ones that reached filemap_fault(); the kernel stops reading around after
- * MMAP_LOTSAMISS misses more than hits, but most hits are mapped by
- * fault-around and never logged, so mmap_miss is not modelled: in every
- * captured trace the kernel kept reading around.
+ * no hints (FMODE_RANDOM, VM_RAND_READ). Logs are taken with the disk's
+ * readahead off (scripts/families-guest.sh), so that a log's faults are
+ * every page the program touched first; a fault on a page that the
+ * simulated cache holds, read and without a readahead marker, is one that
+ * fault-around (filemap_map_pages()) would have satisfied: it never
+ * reaches filemap_fault(), so the module does not see it either. The
+ * kernel stops reading around after MMAP_LOTSAMISS misses more than pages
+ * fault-around mapped; that count (mmap_miss) is not modelled.
  */
 
 #include <math.h>
@@ -178,7 +181,8 @@ int sim_disk_profile(const char *name, struct sim_disk *d)
  * sim_default_config() - the settings every replay starts from
  * @cfg: set to the capture guest's page cache (224 MiB), the cloud disk,
  *	2 us of the application's own time an access and 0.5 us a page, the
- *	module's decision interval, and the kernel's own window (no policy)
+ *	module's decision interval, the default read_ahead_kb (128 KiB) and
+ *	the kernel's own window (no policy)
  */
 void sim_default_config(struct sim_config *cfg)
 {
@@ -187,6 +191,7 @@ void sim_default_config(struct sim_config *cfg)
 		.cpu_access_ns = 2000,
 		.cpu_page_ns = 500,
 		.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
+		.ra_pages = SIM_RA_PAGES,
 	};
 	sim_disk_profile("cloud", &cfg->disk);
 }
@@ -537,11 +542,19 @@ static void sync_ra(struct sim *s, struct sim_stream *st, unsigned long index,
 		do_ra(s, st, index, 1, 0);
 }
 
+/*
+ * At a marker the caller holds the page: it is moved to the recently used
+ * end first, so that the readahead cannot evict it.
+ */
 static void async_ra(struct sim *s, struct sim_stream *st, u32 slot,
 		     unsigned long index, unsigned long req)
 {
 	if (!st->ra_pages)
 		return;
+	if (!s->what_if) {
+		lru_unlink(s, slot);
+		lru_tail(s, slot);
+	}
 	s->pool[page_mut(s, slot)].flags &= ~PG_MARKER;
 	ondemand(s, st, index, req, true);
 }
@@ -669,8 +682,8 @@ static struct sim_stream *stream_of(struct sim *s,
 	memset(&s->streams[i], 0, sizeof(s->streams[i]));
 	s->streams[i].id = r->stream;
 	s->streams[i].file = file_of(s, r);
-	s->streams[i].ra_pages = r->window;
-	s->streams[i].own_pages = r->window;
+	s->streams[i].ra_pages = s->cfg.ra_pages;
+	s->streams[i].own_pages = s->cfg.ra_pages;
 	s->streams[i].prev_index = ~0UL;	/* the kernel's prev_pos of -1 */
 	mlra_policy_reset(&s->streams[i].policy);
 	map_put(&s->stream_map, r->stream, i);
@@ -687,71 +700,30 @@ static void decide(struct sim *s, struct sim_stream *st)
 	st->ra_pages = s->cfg.policy(s->cfg.ctx, s, st, f);
 }
 
-/*
- * The pages an mmap reader touched after the fault of @r. The log has only
- * the faults that reached filemap_fault(): pages the kernel had cached were
- * mapped by fault-around, unlogged. When the stream's next fault is a little
- * ahead (at most MMAP_THROUGH pages) and hit a readahead marker (the log
- * shows the kernel's async readahead there), the reader went through the
- * pages in between: fault-around never maps a marked page, so only a reader
- * that touches it finds it. A strided reader faults a little ahead too, but
- * never on a marker. With another window some of those pages would have
- * faulted: they are replayed as faults where they are missing.
- */
-#define MMAP_THROUGH	64
-
-/* Whether the kernel started async readahead at the fault of @i. */
-static bool hit_marker(struct sim *s, u32 i)
-{
-	u32 k;
-
-	for (k = i + 1; k < i + 8 && k < s->n_rec; k++)
-		if (s->rec[k].kind == MLRA_LOG_ASYNC_RA &&
-		    s->rec[k].stream == s->rec[i].stream &&
-		    s->rec[k].index == s->rec[i].index)
-			return true;
-	return false;
-}
-
-static bool fault_through(struct sim *s, struct sim_stream *st,
-			  const struct mlra_log_record *r)
-{
-	u32 next = s->next_of ? s->next_of[r - s->rec] : ~0U;
-	unsigned long p, end;
-	bool missed = false;
-	u32 i;
-
-	if (next == ~0U || s->rec[next].kind != MLRA_LOG_FAULT ||
-	    s->rec[next].index <= r->index ||
-	    s->rec[next].index > r->index + MMAP_THROUGH ||
-	    !hit_marker(s, next))
-		return false;
-	end = s->rec[next].index;
-	for (p = r->index + 1; p < end; p++) {
-		i = page_find(s, st->file, p);
-		if (i && !(s->pool[i].flags & PG_MARKER)) {
-			use(s, i);
-			continue;
-		}
-		missed |= sim_fault(s, st, p);
-	}
-	return missed;
-}
-
 /* The access of @r, after the application's own time for it. */
 static bool run_access(struct sim *s, struct sim_stream *st,
 		       const struct mlra_log_record *r)
 {
-	bool missed;
-
 	s->files[st->file].size_pages = r->size_pages;
 	s->now += s->cfg.cpu_access_ns + s->cfg.cpu_page_ns * r->pages;
 	s->t.accesses++;
 	s->t.pages_asked += r->pages;
 	if (r->kind != MLRA_LOG_FAULT)
 		return sim_read(s, st, r->index, r->pages ? r->pages : 1);
-	missed = sim_fault(s, st, r->index);
-	return fault_through(s, st, r) || missed;
+	return sim_fault(s, st, r->index);
+}
+
+/*
+ * Whether fault-around maps the page before the fault gets to
+ * filemap_fault(): cached, read, and not a readahead marker
+ * (next_uptodate_page() skips those).
+ */
+static bool mapped(struct sim *s, struct sim_stream *st, unsigned long index)
+{
+	u32 i = page_find(s, st->file, index);
+
+	return i && s->pool[i].ready <= s->now &&
+	       !(s->pool[i].flags & PG_MARKER);
 }
 
 void sim_event(struct sim *s, const struct mlra_log_record *r)
@@ -769,7 +741,12 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
 		return;
 	st = stream_of(s, r);
 	st->current = s->rec ? (u32)(r - s->rec) : 0;
+	if (r->kind == MLRA_LOG_FAULT && mapped(s, st, r->index)) {
+		run_access(s, st, r);
+		return;
+	}
 	/* As in the module: remembered, decided, then the access runs. */
+	s->t.seen++;
 	if (mlra_history_add(&st->history, &a) && s->cfg.policy &&
 	    ++st->since_decision >= s->cfg.decision_interval) {
 		st->since_decision = 0;
@@ -778,6 +755,53 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
 	missed = run_access(s, st, r);
 	if (missed && st->history.count)
 		mlra_history_last(&st->history)->miss = 1;
+}
+
+/*
+ * What the pages a what-if replay read are worth to the stream's accesses
+ * after it (at most SIM_LATER_ACCESSES and SIM_LATER_PAGES asked for,
+ * from @i; @prev_end: where the replay's last access ended). Such pages
+ * are not waste; each saves the time it would cost then: a later access
+ * that jumps (does not start where the one before it ended) would have
+ * needed a request of its own (the disk's latency and the longer of
+ * 1/IOPS and its bytes' time), and every other page its bytes' time at
+ * the disk's bandwidth (it would have come with readahead). Without this,
+ * a long window looks worse than it is (its last request, mostly for pages
+ * past the replay, is waited for inside it) and reading around looks
+ * worthless where it fills the cache for later hits.
+ */
+#define SIM_LATER_ACCESSES	4096
+#define SIM_LATER_PAGES		8192
+
+static double used_later(struct sim *s, struct sim_stream *st, u32 i,
+			 unsigned long prev_end)
+{
+	const struct sim_disk *d = &s->cfg.disk;
+	double page_ns = 4096 * 1e9 / d->bytes_per_s, saved = 0;
+	unsigned long n = 0, pages = 0, p, len;
+	u32 k;
+
+	for (; i != ~0U && n < SIM_LATER_ACCESSES && pages < SIM_LATER_PAGES;
+	     i = s->next_of[i], n++) {
+		const struct mlra_log_record *r = &s->rec[i];
+
+		len = r->pages ? r->pages : 1;
+		for (p = r->index; p < r->index + len; p++) {
+			k = page_find(s, st->file, p);
+			if (k <= s->cfg.cache_pages ||
+			    (s->pool[k].flags & (PG_NEW | PG_USED)) != PG_NEW)
+				continue;
+			s->pool[k].flags |= PG_USED;
+			if (p == r->index && r->index != prev_end)
+				saved += d->latency_ns +
+					 fmax(1e9 / d->iops, len * page_ns);
+			else
+				saved += page_ns;
+		}
+		pages += len;
+		prev_end = r->index + len;
+	}
+	return saved;
 }
 
 /**
@@ -792,8 +816,9 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
  * least 64 accesses and 512 pages asked for (at most 512 accesses), from
  * the state now, then puts everything back as it was.
  *
- * Return: the application's time over them plus SIM_WASTE_NS for each
- * page read and not used in them, in nanoseconds.
+ * Return: the application's time over them, less the disk time of pages
+ * read for the stream's later accesses (used_later()), plus SIM_WASTE_NS
+ * for each page read and used by none of them, in nanoseconds.
  */
 double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
 		   const struct sim_disk *disk)
@@ -802,7 +827,7 @@ double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
 	struct sim_totals saved_t = s->t;
 	struct sim_disk saved_disk = s->cfg.disk;
 	double now = s->now, disk_free = s->disk_free, cost;
-	unsigned long n = 0, pages = 0;
+	unsigned long n = 0, pages = 0, end = 0;
 	u32 i, k;
 
 	s->what_if = true;
@@ -822,8 +847,9 @@ double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
 	     i = s->next_of[i], n++) {
 		run_access(s, st, &s->rec[i]);
 		pages += s->rec[i].pages;
+		end = s->rec[i].index + (s->rec[i].pages ? s->rec[i].pages : 1);
 	}
-	cost = s->now - now;
+	cost = s->now - now - used_later(s, st, i, end);
 	for (k = 0; k < s->scratch_used; k++) {
 		struct sim_page *p = &s->pool[s->cfg.cache_pages + 1 + k];
 
@@ -908,12 +934,15 @@ void sim_oracle_init(struct sim_oracle *o)
  * @st: the stream at a decision point
  * @f: its features, passed to the oracle's sample callback with the label
  *
- * Each action is tried on each of the oracle's disks (sim_what_if()); its
- * cost is the sum over the disks of its cost relative to "keep" there. The
- * label is the first class, in class order, within SIM_KEEP_MARGIN of the
- * cheapest: "keep" (class 0) unless another saves more than that (where
- * the gain is small, the kernel decides), then the smaller windows, so
- * that near-ties do not make labels flip between neighbouring windows.
+ * Each action is tried on each of the oracle's disks (sim_what_if()). An
+ * action costing more than "keep" by over SIM_KEEP_MARGIN on any disk is
+ * out: the model does not know the disk, and must not be slower than the
+ * kernel on any. Of the others, the label is the one whose cost relative
+ * to "keep", summed over the disks, is least; then the first class, in
+ * class order, within SIM_KEEP_MARGIN of it: "keep" (class 0) unless
+ * another saves more than that (where the gain is small, the kernel
+ * decides), then the smaller windows, so that near-ties do not make labels
+ * flip between neighbouring windows.
  *
  * Return: the window of the action chosen.
  */
@@ -921,7 +950,8 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			       const s32 *f)
 {
 	struct sim_oracle *o = ctx;
-	double cost[MLRA_MAX_CLASSES] = { 0 }, keep[4];
+	double cost[MLRA_MAX_CLASSES] = { 0 }, keep, rel;
+	bool out[MLRA_MAX_CLASSES] = { false };
 	u32 window[MLRA_MAX_CLASSES];
 	int c, d, best = 0;
 
@@ -929,17 +959,20 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 		window[c] = o->actions[c].keep ? st->own_pages :
 			    o->actions[c].window_kb / 4;
 	for (d = 0; d < o->n_disks; d++) {
-		keep[d] = sim_what_if(s, st, window[0], &o->disks[d]);
-		for (c = 1; c < o->n_classes; c++)
-			cost[c] += sim_what_if(s, st, window[c], &o->disks[d]) /
-				   (keep[d] > 0 ? keep[d] : 1);
+		keep = sim_what_if(s, st, window[0], &o->disks[d]);
+		for (c = 1; c < o->n_classes; c++) {
+			rel = sim_what_if(s, st, window[c], &o->disks[d]) /
+			      (keep > 0 ? keep : 1);
+			out[c] |= rel > 1 + SIM_KEEP_MARGIN;
+			cost[c] += rel;
+		}
 	}
 	cost[0] = o->n_disks;
 	for (c = 1; c < o->n_classes; c++)
-		if (cost[c] < cost[best])
+		if (!out[c] && cost[c] < cost[best])
 			best = c;
 	for (c = 0; c < best; c++)
-		if (cost[c] <= cost[best] + o->n_disks * SIM_KEEP_MARGIN)
+		if (!out[c] && cost[c] <= cost[best] + o->n_disks * SIM_KEEP_MARGIN)
 			break;
 	best = c;
 	if (o->sample)

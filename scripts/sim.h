@@ -38,6 +38,8 @@ int sim_disk_profile(const char *name, struct sim_disk *d);
  * @ra_unused: pages read ahead that nobody used before eviction or the end
  * @accesses: accesses replayed
  * @pages_asked: pages the application asked for
+ * @seen: accesses that reached the kernel's read and fault paths (and the
+ *	module): faults on pages fault-around maps do not
  */
 struct sim_totals {
 	double time_ns;
@@ -46,6 +48,7 @@ struct sim_totals {
 	unsigned long long ra_unused;
 	unsigned long long accesses;
 	unsigned long long pages_asked;
+	unsigned long long seen;
 };
 
 /* What a policy sees at a decision point, and what it answers. */
@@ -72,6 +75,8 @@ typedef unsigned int (*sim_policy_fn)(void *ctx, struct sim *s,
  * @cpu_access_ns: application time per access
  * @cpu_page_ns: application time per page it asks for
  * @decision_interval: accesses of a stream between decisions
+ * @ra_pages: the disk's readahead (read_ahead_kb), in pages: each file's
+ *	own window (the logs are taken with it at 0)
  * @policy: NULL for Linux's own window (the one in the log)
  * @ctx: for @policy
  */
@@ -81,6 +86,7 @@ struct sim_config {
 	double cpu_access_ns;
 	double cpu_page_ns;
 	unsigned int decision_interval;
+	unsigned int ra_pages;
 	sim_policy_fn policy;
 	void *ctx;
 };
@@ -108,6 +114,9 @@ struct sim_stream {
 	u32 current;
 	unsigned int since_decision;
 };
+
+/* The disk's read_ahead_kb of 128 KiB, in pages: a file's own window. */
+#define SIM_RA_PAGES		32
 
 /*
  * The labels' cost model (sim_what_if(), sim_oracle_decide()): a page read

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Host tests of the model tools: mlra-model against the hand-computed golden
-# vectors, its rejections, and the libFuzzer target for FUZZ_SECONDS (60).
+# vectors and its rejections, mlra-trace and mlra-sim on hand-made logs,
+# the default model's reproduction, and the libFuzzer target for
+# FUZZ_SECONDS (60).
 # Prints "ok - ..." / "not ok - ..." lines for scripts/check.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -112,6 +114,44 @@ expect_fail "mlra-trace rejects a record without the magic" "byte 48: bad magic"
 rec 1 1 1 1 1 1 1 1 6 0 >"$tmp/kind.bin"
 expect_fail "mlra-trace rejects an unknown kind" "unknown kind 6" \
 	"$trace" csv "$tmp/kind.bin"
+
+# mlra-sim on hand-made logs: a program touching the 64 pages of a mapped
+# file in order, logged with readahead off (every page faults). With the
+# kernel's 128 KiB read-around the first fault reads pages 0-31 (marker at
+# 24), the fault on the marker reads 32-63: two requests, and the kernel
+# sees three faults (0, 24 and the marker at 32); fault-around maps the
+# rest. With no readahead every page is a request and a fault.
+i=0
+while [ $i -lt 64 ]; do
+	rec $((i + 1)) 12 $i 1 2049 1 0 64 1 0
+	i=$((i + 1))
+done >"$tmp/touch.bin"
+sim=$MLRA_TOP/scripts/mlra-sim
+"$sim" "$tmp/touch.bin" >"$tmp/sim.out" 2>&1
+"$sim" --policy fixed:0 "$tmp/touch.bin" >>"$tmp/sim.out" 2>&1
+if [ "$(awk '{ print $4, $5, $8 }' "$tmp/sim.out" | tr '\n' ' ')" = "2 0.2 3 64 0.2 64 " ]; then
+	ok "mlra-sim: read-around, its marker and fault-around on an mmap log"
+else
+	not_ok "mlra-sim: read-around on an mmap log" "$(cat "$tmp/sim.out")"
+fi
+# 256 reads of 16 KiB through a 1024-page file, pages read and asked for
+# the same whatever the window. Linux: 8 pages (the first window, twice
+# the request), then 16 at the marker, then 32 at a time: 1 + 1 + 32
+# requests; with a 512 KiB window 16, 32, 64, then 128 at a time: 4 + 7;
+# with none, the forced one-page reads: 1024.
+i=0
+while [ $i -lt 256 ]; do
+	rec $((i + 1)) 12 $((i * 4)) 1 2049 4 0 1024 0 0
+	i=$((i + 1))
+done >"$tmp/seq.bin"
+for p in linux fixed:512 fixed:0; do
+	"$sim" --policy $p "$tmp/seq.bin"
+done >"$tmp/sim.out" 2>&1
+if [ "$(awk '{ print $4, $5, $7 }' "$tmp/sim.out" | tr '\n' ' ')" = "34 4.0 4.0 11 4.0 4.0 1024 4.0 4.0 " ]; then
+	ok "mlra-sim: sequential reads under three windows"
+else
+	not_ok "mlra-sim: sequential reads under three windows" "$(cat "$tmp/sim.out")"
+fi
 
 # The committed default model is what the committed pipeline makes.
 if "$MLRA_TOP/scripts/model" --check >"$tmp/model" 2>&1; then
