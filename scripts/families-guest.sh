@@ -7,7 +7,8 @@
 #            a second run with the kernel's readahead in out/disk
 #   bench    (scripts/families bench) with mlra loaded, each family twice
 #            in the same boot, REPS times (default 1): mode off (the
-#            kernel alone), then mode on; one line a run:
+#            kernel alone) and mode on, off first in odd repetitions and
+#            on first in even ones; one line a run:
 #            RESULT NAME off|on SECONDS READS SECTORS
 # N_RAND: reads of the random families (default 20000; fewer for slow
 # disks).
@@ -42,7 +43,10 @@ uptime_s() {
 # faults), and once as the kernel reads, for the disk's counters.
 family() {
 	if [ "$mode" = bench ]; then
-		for m in $(seq "$reps" | sed 's/.*/off on/'); do
+		# Off first in odd repetitions, on first in even ones, so that
+		# what the order does (a warmed throttle, the page cache's
+		# state) falls on both.
+		for m in $(seq "$reps" | awk '{ print ($1 % 2 ? "off on" : "on off") }'); do
 			echo $m >$KNOBS/mode
 			cold
 			set -- "$1" "$2" "$(disk)" "$(uptime_s)"
