@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mlra-gen: read patterns that fio does not make, for trace capture and
- * tests. Plain pread(), no hints; nothing printed unless an error.
+ * tests. Plain pread(), no hints; with -p what was read goes to standard
+ * output, in the order read (to compare runs), otherwise nothing is
+ * printed unless an error.
  */
 
 #include <fcntl.h>
@@ -12,7 +14,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: mlra-gen reverse FILE BS             the file backwards\n"
+	"usage: mlra-gen [-p] PATTERN FILE ARGS...   -p: print what was read\n"
+	"       mlra-gen reverse FILE BS             the file backwards\n"
+	"       mlra-gen stride FILE BS GAP          BS, then skip GAP, to the\n"
+	"                                            end of the file\n"
 	"       mlra-gen interleave FILE BS K        K sequential streams in\n"
 	"                                            K regions, one descriptor\n"
 	"       mlra-gen phases FILE BS N SEED       N sequential reads, then\n"
@@ -24,6 +29,7 @@ static char *buf;
 static size_t bs;
 static int fd;
 static off_t size;
+static int print;
 
 static unsigned long long number(const char *s)
 {
@@ -46,8 +52,14 @@ bad:
 
 static void read_at(off_t pos)
 {
-	if (pread(fd, buf, bs, pos) < 0) {
+	ssize_t n = pread(fd, buf, bs, pos);
+
+	if (n < 0) {
 		perror("mlra-gen: pread");
+		exit(1);
+	}
+	if (print && fwrite(buf, 1, n, stdout) != (size_t)n) {
+		perror("mlra-gen: write");
 		exit(1);
 	}
 }
@@ -66,6 +78,11 @@ int main(int argc, char **argv)
 	struct stat st;
 	off_t pos, blocks;
 
+	if (argc > 1 && !strcmp(argv[1], "-p")) {
+		print = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 4) {
 		fputs(usage, stderr);
 		return 2;
@@ -81,6 +98,11 @@ int main(int argc, char **argv)
 	blocks = size / bs;
 	if (!strcmp(argv[1], "reverse") && argc == 4) {
 		for (pos = (blocks - 1) * (off_t)bs; pos >= 0; pos -= bs)
+			read_at(pos);
+	} else if (!strcmp(argv[1], "stride") && argc == 5) {
+		off_t step = bs + number(argv[4]);
+
+		for (pos = 0; pos + (off_t)bs <= size; pos += step)
 			read_at(pos);
 	} else if (!strcmp(argv[1], "interleave") && argc == 5) {
 		off_t k = number(argv[4]), region = blocks / k, i, j;

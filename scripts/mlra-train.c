@@ -22,7 +22,8 @@
 
 #define N_IN		MLRA_NR_FEATURES
 #define MAX_HIDDEN	64
-#define N_OUT		8
+static const char * const class_names[] = { SIM_CLASSES };
+#define N_OUT		((int)ARRAY_SIZE(class_names))
 #define BATCH		64
 #define ADAM_EPSILON	0.00000001f
 
@@ -299,7 +300,6 @@ static int weight_shift(const float *w, int n, int stride, int rows,
 /* The blob of @n: 16-bit weights, hidden activations and logits Q8. */
 static size_t quantize(const struct net *n, u8 *blob, size_t cap)
 {
-	static const char * const names[] = { SIM_CLASSES };
 	static s32 w1[MAX_HIDDEN * N_IN], b1[MAX_HIDDEN];
 	static s32 w2[N_OUT * MAX_HIDDEN], b2[N_OUT];
 	struct mlra_model_spec spec = { .n_inputs = N_IN, .n_layers = 2 };
@@ -334,7 +334,7 @@ static size_t quantize(const struct net *n, u8 *blob, size_t cap)
 	spec.layer[1].weight = w2;
 	for (i = 0; i < N_OUT; i++)
 		snprintf(spec.class_name[i], sizeof(spec.class_name[i]), "%s",
-			 names[i]);
+			 class_names[i]);
 	return mlra_model_build(&spec, blob, cap);
 }
 

@@ -726,7 +726,15 @@ static bool mapped(struct sim *s, struct sim_stream *st, unsigned long index)
 	       !(s->pool[i].flags & PG_MARKER);
 }
 
-void sim_event(struct sim *s, const struct mlra_log_record *r)
+/*
+ * One access of the log: the kernel sees it or not (mapped()); as in the
+ * module, it is remembered and, every decision_interval accesses (when
+ * @decisions), decided on; then it runs, and the prefetch in force asks
+ * for what it asks (mlra_prefetch_plan(), the module's own), read at once
+ * as the module's worker would.
+ */
+static void sim_access(struct sim *s, struct sim_stream *st,
+		       const struct mlra_log_record *r, bool decisions)
 {
 	struct mlra_access a = {
 		.index = r->index,
@@ -734,27 +742,39 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
 		.kind = r->kind == MLRA_LOG_FAULT ? MLRA_ACCESS_FAULT :
 			MLRA_ACCESS_READ,
 	};
+	struct mlra_prefetch_range pr[MLRA_PF_MAX_RANGES];
+	int k, n;
+
+	if (r->kind == MLRA_LOG_FAULT && mapped(s, st, r->index)) {
+		run_access(s, st, r);
+		return;
+	}
+	s->t.seen++;
+	if (mlra_history_add(&st->history, &a) && decisions &&
+	    s->cfg.policy && ++st->since_decision >= s->cfg.decision_interval) {
+		st->since_decision = 0;
+		decide(s, st);
+	}
+	if (run_access(s, st, r) && st->history.count)
+		mlra_history_last(&st->history)->miss = 1;
+	n = mlra_prefetch_plan(&st->pf, st->pf_kind, &st->history,
+			       s->files[st->file].size_pages,
+			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2, pr);
+	for (k = 0; k < n; k++) {
+		ra_unbounded(s, st->file, pr[k].start, pr[k].pages, 0);
+		s->t.prefetched += pr[k].pages;
+	}
+}
+
+void sim_event(struct sim *s, const struct mlra_log_record *r)
+{
 	struct sim_stream *st;
-	bool missed;
 
 	if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
 		return;
 	st = stream_of(s, r);
 	st->current = s->rec ? (u32)(r - s->rec) : 0;
-	if (r->kind == MLRA_LOG_FAULT && mapped(s, st, r->index)) {
-		run_access(s, st, r);
-		return;
-	}
-	/* As in the module: remembered, decided, then the access runs. */
-	s->t.seen++;
-	if (mlra_history_add(&st->history, &a) && s->cfg.policy &&
-	    ++st->since_decision >= s->cfg.decision_interval) {
-		st->since_decision = 0;
-		decide(s, st);
-	}
-	missed = run_access(s, st, r);
-	if (missed && st->history.count)
-		mlra_history_last(&st->history)->miss = 1;
+	sim_access(s, st, r, true);
 }
 
 /*
@@ -809,7 +829,7 @@ static double used_later(struct sim *s, struct sim_stream *st, u32 i,
  * @s: the simulator, replaying a log with sim_replay(), at a decision
  *	point of @st
  * @st: the stream
- * @window: the window to try, in pages
+ * @act: the window (in pages) and prefetch to try
  * @disk: the disk to try it on
  *
  * Replays the stream's accesses from the current one, alone, until at
@@ -820,8 +840,8 @@ static double used_later(struct sim *s, struct sim_stream *st, u32 i,
  * read for the stream's later accesses (used_later()), plus SIM_WASTE_NS
  * for each page read and used by none of them, in nanoseconds.
  */
-double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
-		   const struct sim_disk *disk)
+double sim_what_if(struct sim *s, struct sim_stream *st,
+		   const struct sim_action *act, const struct sim_disk *disk)
 {
 	struct sim_stream saved_st = *st;
 	struct sim_totals saved_t = s->t;
@@ -838,14 +858,15 @@ double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
 	 * keeps the larger size), so "keep" would otherwise look as good as
 	 * the window that grew it.
 	 */
-	st->ra_pages = window;
-	if (st->size > window)
-		st->size = window;
+	st->ra_pages = act->window;
+	if (st->size > act->window)
+		st->size = act->window;
 	if (st->async_size > st->size)
 		st->async_size = st->size;
+	st->pf_kind = act->prefetch;
 	for (i = st->current; i != ~0U && n < 512 && (n < 64 || pages < 512);
 	     i = s->next_of[i], n++) {
-		run_access(s, st, &s->rec[i]);
+		sim_access(s, st, &s->rec[i], false);
 		pages += s->rec[i].pages;
 		end = s->rec[i].index + (s->rec[i].pages ? s->rec[i].pages : 1);
 	}
@@ -907,9 +928,13 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	struct mlra_prediction p;
 
 	(void)s;
+	u32 window;
+
 	mlra_infer(&mp->m, f, &p);
-	return mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
-				  &st->policy);
+	window = mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
+				    &st->policy);
+	st->pf_kind = mlra_policy_prefetch(mp->actions, &st->policy);
+	return window;
 }
 
 /* The oracle with SIM_CLASSES, labelling for the cloud and hdd disks. */
@@ -952,16 +977,18 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	struct sim_oracle *o = ctx;
 	double cost[MLRA_MAX_CLASSES] = { 0 }, keep, rel;
 	bool out[MLRA_MAX_CLASSES] = { false };
-	u32 window[MLRA_MAX_CLASSES];
+	struct sim_action act[MLRA_MAX_CLASSES];
 	int c, d, best = 0;
 
-	for (c = 0; c < o->n_classes; c++)
-		window[c] = o->actions[c].keep ? st->own_pages :
-			    o->actions[c].window_kb / 4;
+	for (c = 0; c < o->n_classes; c++) {
+		act[c].window = o->actions[c].keep || o->actions[c].prefetch ?
+				st->own_pages : o->actions[c].window_kb / 4;
+		act[c].prefetch = o->actions[c].prefetch;
+	}
 	for (d = 0; d < o->n_disks; d++) {
-		keep = sim_what_if(s, st, window[0], &o->disks[d]);
+		keep = sim_what_if(s, st, &act[0], &o->disks[d]);
 		for (c = 1; c < o->n_classes; c++) {
-			rel = sim_what_if(s, st, window[c], &o->disks[d]) /
+			rel = sim_what_if(s, st, &act[c], &o->disks[d]) /
 			      (keep > 0 ? keep : 1);
 			out[c] |= rel > 1 + SIM_KEEP_MARGIN;
 			cost[c] += rel;
@@ -977,7 +1004,10 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	best = c;
 	if (o->sample)
 		o->sample(o->sample_ctx, f, best);
-	return o->observe ? st->ra_pages : window[best];
+	if (o->observe)
+		return st->ra_pages;
+	st->pf_kind = act[best].prefetch;
+	return act[best].window;
 }
 
 void sim_finish(struct sim *s, struct sim_totals *t)

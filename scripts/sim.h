@@ -40,6 +40,7 @@ int sim_disk_profile(const char *name, struct sim_disk *d);
  * @pages_asked: pages the application asked for
  * @seen: accesses that reached the kernel's read and fault paths (and the
  *	module): faults on pages fault-around maps do not
+ * @prefetched: pages mlra's prefetch asked for
  */
 struct sim_totals {
 	double time_ns;
@@ -49,6 +50,7 @@ struct sim_totals {
 	unsigned long long accesses;
 	unsigned long long pages_asked;
 	unsigned long long seen;
+	unsigned long long prefetched;
 };
 
 /* What a policy sees at a decision point, and what it answers. */
@@ -102,6 +104,8 @@ struct sim_config {
  * @policy: mlra's policy memory, for a policy that wants it
  * @current: the log record of its access being replayed
  * @since_decision: accesses since the last decision
+ * @pf: the prefetch planner's memory (the module's)
+ * @pf_kind: the prefetch in force, enum mlra_prefetch_kind
  */
 struct sim_stream {
 	u32 id;
@@ -113,6 +117,14 @@ struct sim_stream {
 	struct mlra_policy_state policy;
 	u32 current;
 	unsigned int since_decision;
+	struct mlra_prefetch_state pf;
+	u8 pf_kind;
+};
+
+/* An action as a what-if replay applies it: a window and a prefetch. */
+struct sim_action {
+	u32 window;
+	u8 prefetch;
 };
 
 /* The disk's read_ahead_kb of 128 KiB, in pages: a file's own window. */
@@ -127,7 +139,7 @@ struct sim_stream {
 #define SIM_WASTE_NS		1000.0
 /* The model's classes: the actions labels choose from (policy.h names). */
 #define SIM_CLASSES	"keep", "off", "ra16", "ra64", "ra512", "ra1024", \
-			"ra2048", "ra4096"
+			"ra2048", "ra4096", "rev", "stride"
 #define SIM_KEEP_MARGIN		0.02
 
 /**
@@ -169,8 +181,8 @@ int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len);
 unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			      const s32 *f);
 void sim_oracle_init(struct sim_oracle *o);
-double sim_what_if(struct sim *s, struct sim_stream *st, u32 window,
-		   const struct sim_disk *disk);
+double sim_what_if(struct sim *s, struct sim_stream *st,
+		   const struct sim_action *act, const struct sim_disk *disk);
 unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			       const s32 *f);
 

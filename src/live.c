@@ -209,6 +209,7 @@ void mlra_model_decide(const s32 *features,
 
 	v->class = -1;
 	v->confidence = 0;
+	v->prefetch = MLRA_PF_NONE;
 	rcu_read_lock();
 	live = rcu_dereference(mlra_live);
 	if (!live) {
@@ -222,6 +223,7 @@ void mlra_model_decide(const s32 *features,
 		mlra_infer(&live->model, features, &p);
 		v->window = mlra_policy_decide(pp, live->actions, &p,
 					       original_pages, st);
+		v->prefetch = mlra_policy_prefetch(live->actions, st);
 		v->class = p.class;
 		v->confidence = p.confidence;
 	}

@@ -54,6 +54,9 @@ static int mlra_apply_state(bool on, enum mlra_mode new_mode)
 		return err;
 	WRITE_ONCE(mlra_knobs.enabled, on);
 	WRITE_ONCE(mlra_knobs.mode, new_mode);
+	/* Leaving mode on: what is queued goes unread, now. */
+	if (!on || new_mode != MLRA_MODE_ON)
+		mlra_prefetch_flush();
 	return 0;
 }
 
@@ -130,9 +133,12 @@ static int __init mlra_init(void)
 	if (err)
 		return err;
 	mlra_knobs.max_streams = max_streams;
-	err = mlra_live_init();
+	err = mlra_prefetch_init();
 	if (err)
 		goto err_streams;
+	err = mlra_live_init();
+	if (err)
+		goto err_prefetch;
 	if (default_model) {
 		err = mlra_model_install(mlra_default_model,
 					 mlra_default_model_size);
@@ -156,6 +162,8 @@ err_debugfs:
 	mlra_debugfs_exit();
 err_live:
 	mlra_live_exit();
+err_prefetch:
+	mlra_prefetch_exit();
 err_streams:
 	mlra_streams_free();
 	return err;
@@ -168,6 +176,8 @@ static void __exit mlra_exit(void)
 	mlra_set_enabled(false);
 	mlra_debugfs_exit();
 	mlra_live_exit();
+	/* The probes are gone: nothing queues; drain what is queued. */
+	mlra_prefetch_exit();
 	mlra_streams_free();
 }
 

@@ -46,6 +46,10 @@ int mlra_parse_uint(const char *buf, unsigned int min, unsigned int max,
  * @min_confidence: confidence below which the kernel's window stands
  * @max_streams: streams the table holds (changes only while off)
  * @respect_hints: leave files and mappings with a readahead hint alone
+ * @prefetch_max_kb: most one prefetch request reads, or a stride stream
+ *	reads ahead; 0: no prefetch
+ * @prefetch_inflight_kb: most all prefetch requests queued or being
+ *	issued hold, together
  *
  * Written only under mlra_state_lock, read locklessly with READ_ONCE().
  */
@@ -58,6 +62,8 @@ struct mlra_knobs {
 	unsigned int min_confidence;
 	unsigned int max_streams;
 	unsigned int respect_hints;
+	unsigned int prefetch_max_kb;
+	unsigned int prefetch_inflight_kb;
 };
 
 extern struct mlra_knobs mlra_knobs;
@@ -84,6 +90,12 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_RECYCLED: streams recycled for a new file
  * @MLRA_STAT_LOG_RECORDS: records written to the access log
  * @MLRA_STAT_LOG_DROPPED: records lost because a ring was full
+ * @MLRA_STAT_PF_REQUESTS: prefetch requests issued
+ * @MLRA_STAT_PF_PAGES: pages they asked for
+ * @MLRA_STAT_PF_FULL: requests dropped because the CPU's queue was full
+ * @MLRA_STAT_PF_OVER_BUDGET: requests dropped over prefetch_inflight_kb
+ * @MLRA_STAT_PF_SKIPPED: queued requests not issued: mode no longer on,
+ *	file closed or shrunk below them
  * @MLRA_NR_STATS: number of counters
  */
 enum mlra_stat_item {
@@ -101,6 +113,11 @@ enum mlra_stat_item {
 	MLRA_STAT_RECYCLED,
 	MLRA_STAT_LOG_RECORDS,
 	MLRA_STAT_LOG_DROPPED,
+	MLRA_STAT_PF_REQUESTS,
+	MLRA_STAT_PF_PAGES,
+	MLRA_STAT_PF_FULL,
+	MLRA_STAT_PF_OVER_BUDGET,
+	MLRA_STAT_PF_SKIPPED,
 	MLRA_NR_STATS,
 };
 
@@ -176,6 +193,12 @@ static inline bool mlra_logging(void)
 void mlra_log(struct mlra_log_record *r);
 extern const struct file_operations mlra_log_fops;
 
+int mlra_prefetch_init(void);
+void mlra_prefetch_exit(void);
+void mlra_prefetch_flush(void);
+void mlra_prefetch_queue(struct file *file, pgoff_t start, u32 pages);
+unsigned int mlra_prefetch_inflight(void);
+
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);
 u64 mlra_hooks_nmissed(void);
@@ -196,11 +219,13 @@ struct mlra_policy_params;
  * @class: the model's class, or -1 when no model is loaded
  * @confidence: the model's confidence in it, 0 without a model
  * @window: the window the file should have, in pages
+ * @prefetch: the prefetch it should get, enum mlra_prefetch_kind
  */
 struct mlra_verdict {
 	int class;
 	s32 confidence;
 	u32 window;
+	u8 prefetch;
 };
 
 void mlra_model_decide(const s32 *features,

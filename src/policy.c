@@ -19,8 +19,13 @@ void mlra_action_parse(const char *name, struct mlra_action *a)
 
 	a->keep = true;
 	a->window_kb = 0;
-	if (!strcmp(name, "off")) {
+	a->prefetch = MLRA_PF_NONE;
+	if (!strcmp(name, "off") || !strcmp(name, "rev") ||
+	    !strcmp(name, "stride")) {
 		a->keep = false;
+		if (name[0] != 'o')
+			a->prefetch = name[0] == 'r' ? MLRA_PF_REVERSE :
+						       MLRA_PF_STRIDE;
 		return;
 	}
 	if (strncmp(name, "ra", 2) || !name[2] || name[2] == '0')
@@ -98,7 +103,158 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 	if (st->applied == MLRA_NO_CLASS)
 		return original_pages;
 	a = &actions[st->applied];
+	if (a->prefetch)
+		return original_pages;
 	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
+}
+
+/**
+ * mlra_policy_prefetch() - the prefetch in force for a stream
+ * @actions: the action of each of the model's classes
+ * @st: the stream's policy state, as mlra_policy_decide() left it
+ *
+ * Return: enum mlra_prefetch_kind.
+ */
+u8 mlra_policy_prefetch(const struct mlra_action *actions,
+			const struct mlra_policy_state *st)
+{
+	if (!actions || st->applied == MLRA_NO_CLASS)
+		return MLRA_PF_NONE;
+	return actions[st->applied].prefetch;
+}
+
+static u32 min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Backwards: the first request is 4 accesses' worth (at least 16 pages)
+ * before the access; then, whenever less than twice the last request lies
+ * between the reader and the first page asked for, the next one, twice as
+ * long (at most @max), before it. So the requests double on consecutive
+ * accesses up to @max, then stay one to two of them ahead: the queue and
+ * the disk have time to read them. A reader that leaves the area starts
+ * over.
+ */
+static int plan_reverse(struct mlra_prefetch_state *ps,
+			const struct mlra_access *cur, u32 max,
+			struct mlra_prefetch_range *out)
+{
+	u32 i = cur->index, size, start;
+
+	if (ps->kind == MLRA_PF_REVERSE && i >= ps->edge &&
+	    i - ps->edge < 4 * (u32)ps->size) {
+		if (i - ps->edge >= 2 * (u32)ps->size || !ps->edge)
+			return 0;
+		size = min_u32(2 * (u32)ps->size, max);
+		i = ps->edge;
+	} else {
+		size = min_u32(4 * (u32)cur->pages < 16 ? 16 :
+			       4 * (u32)cur->pages, max);
+	}
+	start = i > size ? i - size : 0;
+	ps->kind = MLRA_PF_REVERSE;
+	ps->edge = start;
+	ps->size = i - start;
+	if (start == i)
+		return 0;
+	out->start = start;
+	out->pages = i - start;
+	return 1;
+}
+
+/* Strides a stride stream asks ahead, at most. */
+#define MLRA_PF_MAX_STRIDES	64
+
+/*
+ * Over gaps: once three accesses are a step apart, and the step is longer
+ * than an access (at most 2^20 pages), the accesses MLRA_PF_STRIDES steps
+ * ahead are asked for, each as long as the last access; while the
+ * reader's accesses find their pages, twice as many steps, up to @max
+ * pages and MLRA_PF_MAX_STRIDES steps ahead. The step may be negative.
+ */
+static int plan_stride(struct mlra_prefetch_state *ps,
+		       const struct mlra_history *h,
+		       const struct mlra_access *cur, u64 file_pages, u32 max,
+		       struct mlra_prefetch_range *out)
+{
+	const struct mlra_access *prev, *prev2;
+	u32 n = cur->pages, most;
+	s32 step, ahead, dist;
+	s64 pos;
+	int k = 0;
+
+	if (h->count < 3)
+		goto none;
+	prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
+	prev2 = &h->ring[(h->head + MLRA_RING - 3) % MLRA_RING];
+	step = (s32)(cur->index - prev->index);
+	if (step != (s32)(prev->index - prev2->index) ||
+	    (step < 0 ? -step : step) <= (s32)n ||
+	    (step < 0 ? -step : step) > (1 << 20))
+		goto none;
+	most = min_u32(max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
+	dist = (s32)(ps->edge - cur->index);
+	if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
+	    !(dist % step) && dist / step >= 1 &&
+	    dist / step <= (s32)ps->size + 1) {
+		if (!cur->miss)
+			ps->size = min_u32(2 * (u32)ps->size, most);
+	} else {
+		ps->kind = MLRA_PF_STRIDE;
+		ps->step = step;
+		ps->size = min_u32(MLRA_PF_STRIDES, most);
+		ps->edge = cur->index + (u32)step;
+		dist = step;
+	}
+	for (ahead = dist / step; k < MLRA_PF_MAX_RANGES && ahead <= ps->size;
+	     ahead++) {
+		pos = (s64)cur->index + (s64)ahead * step;
+		if (pos < 0 || pos >= (s64)file_pages)
+			break;
+		out[k].start = (u32)pos;
+		out[k].pages = (u64)pos + n > file_pages ?
+			       (u32)(file_pages - pos) : n;
+		k++;
+		ps->edge = (u32)(pos + step);
+	}
+	return k;
+none:
+	ps->kind = MLRA_PF_NONE;
+	return 0;
+}
+
+/**
+ * mlra_prefetch_plan() - what to read for a stream after its last access
+ * @ps: the stream's prefetch memory
+ * @kind: the prefetch in force (mlra_policy_prefetch()); MLRA_PF_NONE
+ *	forgets the memory
+ * @h: the stream's history, the access just made last
+ * @file_pages: pages in the file: nothing at or past its end is asked for
+ * @max_pages: the most pages one request asks for, or a stride stream
+ *	asks ahead (prefetch_max_kb)
+ * @out: at least MLRA_PF_MAX_RANGES ranges
+ *
+ * Pure arithmetic on the history: the caller queues the ranges.
+ *
+ * Return: how many ranges of @out to read.
+ */
+int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
+		       const struct mlra_history *h, u64 file_pages,
+		       u32 max_pages, struct mlra_prefetch_range *out)
+{
+	const struct mlra_access *cur;
+
+	max_pages = min_u32(max_pages, 0xffff);
+	if (kind == MLRA_PF_NONE || !h->count || !max_pages) {
+		ps->kind = MLRA_PF_NONE;
+		return 0;
+	}
+	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+	if (kind == MLRA_PF_REVERSE)
+		return plan_reverse(ps, cur, max_pages, out);
+	return plan_stride(ps, h, cur, file_pages, max_pages, out);
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST

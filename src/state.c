@@ -16,6 +16,8 @@ struct mlra_knobs mlra_knobs = {
 	.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
 	.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
 	.respect_hints = 1,
+	.prefetch_max_kb = MLRA_DEFAULT_PREFETCH_MAX_KB,
+	.prefetch_inflight_kb = MLRA_DEFAULT_PREFETCH_INFLIGHT_KB,
 };
 
 DEFINE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
@@ -35,6 +37,11 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_RECYCLED] = "recycled",
 	[MLRA_STAT_LOG_RECORDS] = "access_log_records",
 	[MLRA_STAT_LOG_DROPPED] = "access_log_dropped",
+	[MLRA_STAT_PF_REQUESTS] = "prefetch_requests",
+	[MLRA_STAT_PF_PAGES] = "prefetch_pages",
+	[MLRA_STAT_PF_FULL] = "prefetch_dropped_full",
+	[MLRA_STAT_PF_OVER_BUDGET] = "prefetch_dropped_budget",
+	[MLRA_STAT_PF_SKIPPED] = "prefetch_skipped",
 };
 
 /**

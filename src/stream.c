@@ -44,7 +44,9 @@
  * @since_decision: accesses since the last decision
  * @changed: mlra's window is in force, not the file's own
  * @hinted: the application gave a readahead hint for this file
+ * @prefetch: the prefetch in force, enum mlra_prefetch_kind
  * @policy: the policy's memory
+ * @pf: the prefetch planner's memory
  * @history: the last accesses
  */
 struct mlra_stream {
@@ -58,7 +60,9 @@ struct mlra_stream {
 	u16 since_decision;
 	bool changed;
 	bool hinted;
+	u8 prefetch;
 	struct mlra_policy_state policy;
+	struct mlra_prefetch_state pf;
 	struct mlra_history history;
 };
 
@@ -186,6 +190,8 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	e->model_gen = 0;
 	e->since_decision = 0;
 	e->changed = false;
+	e->prefetch = MLRA_PF_NONE;
+	e->pf.kind = MLRA_PF_NONE;
 	/* Handlers run with preemption off: the CPU cannot change here. */
 	e->id = this_cpu_inc_return(mlra_stream_seq) * nr_cpu_ids +
 		raw_smp_processor_id();
@@ -237,6 +243,11 @@ static void stream_decide(struct mlra_stream *e)
 	if (v.class >= 0)
 		mlra_count_infer_ns(ktime_get_mono_fast_ns() - t);
 	mlra_count_decision(v.class);
+	/* Prefetch, as a window, only in mode on and for unhinted files. */
+	e->prefetch = MLRA_PF_NONE;
+	if (v.prefetch && !(e->hinted && READ_ONCE(mlra_knobs.respect_hints)) &&
+	    READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON)
+		e->prefetch = v.prefetch;
 	if (v.window != now) {
 		if (e->hinted && READ_ONCE(mlra_knobs.respect_hints))
 			mlra_count(MLRA_STAT_HINTED_SKIPS);
@@ -253,6 +264,20 @@ static void stream_decide(struct mlra_stream *e)
 	e->set_pages = v.window;
 	e->changed = v.window != e->original_pages;
 	mlra_count(MLRA_STAT_WINDOWS_SET);
+}
+
+/* What the prefetch in force asks for after an access; lock held. */
+static void stream_prefetch(struct mlra_stream *e)
+{
+	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
+	int i, n;
+
+	n = mlra_prefetch_plan(&e->pf, e->prefetch, &e->history,
+			       file_pages(e->file),
+			       READ_ONCE(mlra_knobs.prefetch_max_kb) >>
+			       (PAGE_SHIFT - 10), r);
+	for (i = 0; i < n; i++)
+		mlra_prefetch_queue(e->file, r[i].start, r[i].pages);
 }
 
 /* An event of @e's stream for the access log, if it is open; lock held. */
@@ -317,6 +342,9 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 				e->since_decision = 0;
 				stream_decide(e);
 			}
+			if (e->prefetch &&
+			    READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON)
+				stream_prefetch(e);
 		}
 	}
 	spin_unlock(&e->lock);

@@ -112,6 +112,10 @@ static struct mlra_uint_knob mlra_uint_knobs[] = {
 	{ MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams, 16, 65536,
 	  mlra_set_max_streams },
 	{ MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1 },
+	{ MLRA_KNOB_ATTR(prefetch_max_kb), &mlra_knobs.prefetch_max_kb,
+	  0, 65536 },
+	{ MLRA_KNOB_ATTR(prefetch_inflight_kb),
+	  &mlra_knobs.prefetch_inflight_kb, 0, 1048576 },
 };
 
 static ssize_t model_info_show(struct kobject *kobj,
@@ -142,6 +146,8 @@ static struct attribute *mlra_attrs[] = {
 	&mlra_uint_knobs[3].attr.attr,
 	&mlra_uint_knobs[4].attr.attr,
 	&mlra_uint_knobs[5].attr.attr,
+	&mlra_uint_knobs[6].attr.attr,
+	&mlra_uint_knobs[7].attr.attr,
 	&model_info_attr.attr,
 	NULL,
 };

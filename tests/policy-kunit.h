@@ -9,6 +9,7 @@ static void mlra_action_parse_table(struct kunit *test)
 		const char *name;
 		bool keep;
 		u32 kb;
+		u8 prefetch;
 	} cases[] = {
 		{ "keep", true, 0 }, { "off", false, 0 },
 		{ "ra4", false, 4 }, { "ra128", false, 128 },
@@ -17,6 +18,9 @@ static void mlra_action_parse_table(struct kunit *test)
 		{ "ra-4", true, 0 }, { "ra12x", true, 0 }, { "RA128", true, 0 },
 		{ "ra0128", true, 0 }, { "ra99999999999", true, 0 },
 		{ "low", true, 0 }, { "", true, 0 },
+		{ "rev", false, 0, MLRA_PF_REVERSE },
+		{ "stride", false, 0, MLRA_PF_STRIDE },
+		{ "reverse", true, 0 }, { "strides", true, 0 }, { "r", true, 0 },
 	};
 	struct mlra_action a;
 	int i;
@@ -27,6 +31,8 @@ static void mlra_action_parse_table(struct kunit *test)
 				    cases[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, a.window_kb, cases[i].kb, "\"%s\"",
 				    cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, a.prefetch, cases[i].prefetch,
+				    "\"%s\"", cases[i].name);
 	}
 }
 
@@ -106,8 +112,125 @@ static void mlra_policy_no_model(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.applied, MLRA_NO_CLASS);
 }
 
+/* A prefetch class is applied like any other, with the kernel's window. */
+static void mlra_policy_prefetch_class(struct kunit *test)
+{
+	static const struct mlra_action actions[] = {
+		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE },
+	};
+	struct mlra_policy_params pp = { 0, 4096, 0, 1 };
+	struct mlra_prediction p = { .class = 1 };
+	struct mlra_policy_state st;
+
+	mlra_policy_reset(&st);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st), MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st), 32);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st),
+			MLRA_PF_REVERSE);
+	p.class = 0;
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st), 512);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st), MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(NULL, &st), MLRA_PF_NONE);
+}
+
+/*
+ * Add an access of @pages at @index to @h and plan for it: the ranges, as
+ * "start+pages " each, in @buf.
+ */
+static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
+			u8 kind, u32 index, u16 pages, u64 file_pages,
+			char *buf, size_t len)
+{
+	struct mlra_access a = { .index = index, .pages = pages };
+	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
+	size_t used = 0;
+	int n, i;
+
+	mlra_history_add(h, &a);
+	n = mlra_prefetch_plan(ps, kind, h, file_pages, 512, r);
+	buf[0] = 0;
+	for (i = 0; i < n; i++)
+		used += scnprintf(buf + used, len - used, "%u+%u ", r[i].start,
+				  r[i].pages);
+	return buf;
+}
+
+static void mlra_prefetch_reverse(struct kunit *test)
+{
+	static const char * const ramp[] = {
+		"9984+16 ", "9952+32 ", "9888+64 ", "9760+128 ", "9504+256 ",
+		"8992+512 ", "8480+512 ",
+	};
+	struct mlra_history h = { 0 };
+	struct mlra_prefetch_state ps = { 0 };
+	char b[64];
+	u32 i;
+
+	/* 16 pages before the first access, then twice as many on each of
+	 * the next ones, up to 512, until two requests are ahead ...
+	 */
+	for (i = 0; i < ARRAY_SIZE(ramp); i++)
+		KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 10000 - i, 1, 1 << 20,
+					      b, 64), ramp[i]);
+	/* ... then nothing while the reader is two requests away ... */
+	for (i = 9993; i >= 9504; i--)
+		KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, i, 1, 1 << 20, b, 64),
+				   "");
+	/* ... and the next one once it is closer. */
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 9503, 1, 1 << 20, b, 64),
+			   "7968+512 ");
+	/* A jump starts over; never below page 0. */
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 3000, 8, 4096, b, 64),
+			   "2968+32 ");
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 10, 1, 4096, b, 64), "0+10 ");
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 5, 1, 4096, b, 64), "");
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 0, 1, 4096, b, 64), "");
+	/* No prefetch in force: the memory goes. */
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 0, 900, 1, 4096, b, 64), "");
+	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_NONE);
+}
+
+static void mlra_prefetch_stride(struct kunit *test)
+{
+	struct mlra_history h = { 0 };
+	struct mlra_prefetch_state ps = { 0 };
+	char b[64];
+
+	/* Three accesses 16 pages apart: the next 4 steps ... */
+	plan(&h, &ps, 2, 0, 1, 4096, b, 64);
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 16, 1, 4096, b, 64), "");
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 32, 1, 4096, b, 64),
+			   "48+1 64+1 80+1 96+1 ");
+	/* ... a hit doubles how far ahead, 4 ranges an access at most. */
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 48, 1, 4096, b, 64),
+			   "112+1 128+1 144+1 160+1 ");
+	/* A changed step stops it. */
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 80, 1, 4096, b, 64), "");
+	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_NONE);
+	/* A step no longer than the access is sequential: not a stride. */
+	plan(&h, &ps, 2, 84, 4, 4096, b, 64);
+	plan(&h, &ps, 2, 88, 4, 4096, b, 64);
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 92, 4, 4096, b, 64), "");
+	/* Backwards, 8 pages every 32, stopping at page 0. */
+	plan(&h, &ps, 2, 160, 8, 4096, b, 64);
+	plan(&h, &ps, 2, 128, 8, 4096, b, 64);
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 96, 8, 4096, b, 64),
+			   "64+8 32+8 0+8 ");
+	/* Never at or past the end of the file; the last range cut. */
+	plan(&h, &ps, 2, 0, 2, 91, b, 64);
+	plan(&h, &ps, 2, 16, 2, 91, b, 64);
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 32, 2, 81, b, 64),
+			   "48+2 64+2 80+1 ");
+	plan(&h, &ps, 2, 72, 2, 91, b, 64);
+	plan(&h, &ps, 2, 80, 2, 91, b, 64);
+	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 88, 2, 90, b, 64), "");
+}
+
 static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_action_parse_table),
+	KUNIT_CASE(mlra_policy_prefetch_class),
+	KUNIT_CASE(mlra_prefetch_reverse),
+	KUNIT_CASE(mlra_prefetch_stride),
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),
 	KUNIT_CASE(mlra_policy_clamps),

@@ -8,11 +8,16 @@
  *   "keep"     the kernel's own window for the file (as at open)
  *   "off"      window 0: no readahead, no mmap read-around
  *   "raN"      a window of N KiB, N a positive multiple of the page size
+ *   "rev"      the kernel's own window, and prefetch before a stream that
+ *              reads backwards (mlra_prefetch_plan())
+ *   "stride"   the kernel's own window, and prefetch the next strides of
+ *              a stream that steps over gaps
  * Any other name means "keep": where mlra cannot tell, the kernel decides.
  */
 #ifndef _MLRA_POLICY_H
 #define _MLRA_POLICY_H
 
+#include <mlra/features.h>
 #include <mlra/model.h>
 
 /*
@@ -23,20 +28,30 @@
 #define MLRA_DEFAULT_MAX_RA_KB		4096
 #define MLRA_DEFAULT_MIN_CONFIDENCE	64
 #define MLRA_DEFAULT_DECISION_INTERVAL	16
+#define MLRA_DEFAULT_PREFETCH_MAX_KB	2048
+#define MLRA_DEFAULT_PREFETCH_INFLIGHT_KB	16384
 /* A new choice must win this many decisions in a row to take effect. */
 #define MLRA_HYSTERESIS			2
 
 /* No class in force: the kernel's own window. */
 #define MLRA_NO_CLASS	0xff
 
+enum mlra_prefetch_kind {
+	MLRA_PF_NONE,
+	MLRA_PF_REVERSE,
+	MLRA_PF_STRIDE,
+};
+
 /**
  * struct mlra_action - what a class asks for
  * @keep: leave the kernel's window
- * @window_kb: otherwise, the window in KiB
+ * @window_kb: otherwise, the window in KiB (unless @prefetch)
+ * @prefetch: enum mlra_prefetch_kind; with one, the kernel's own window
  */
 struct mlra_action {
 	bool keep;
 	u32 window_kb;
+	u8 prefetch;
 };
 
 /**
@@ -65,7 +80,41 @@ struct mlra_policy_state {
 	u8 streak;
 };
 
+/**
+ * struct mlra_prefetch_state - a stream's prefetch memory, 12 bytes
+ * @edge: reverse: the first page asked for so far; stride: the next
+ *	position not asked for yet
+ * @size: reverse: pages of the last request; stride: strides asked ahead
+ * @step: stride: the step, in pages (negative: backwards)
+ * @kind: what @edge, @size and @step belong to; MLRA_PF_NONE: nothing
+ *	asked yet
+ */
+struct mlra_prefetch_state {
+	u32 edge;
+	u16 size;
+	s32 step;
+	u8 kind;
+};
+
+/**
+ * struct mlra_prefetch_range - read pages [start, start + pages) soon
+ */
+struct mlra_prefetch_range {
+	u32 start;
+	u32 pages;
+};
+
+/* Ranges one access may ask for. */
+#define MLRA_PF_MAX_RANGES	4
+/* Strides asked ahead when a stride stream starts. */
+#define MLRA_PF_STRIDES		4
+
 void mlra_action_parse(const char *name, struct mlra_action *a);
+u8 mlra_policy_prefetch(const struct mlra_action *actions,
+			const struct mlra_policy_state *st);
+int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
+		       const struct mlra_history *h, u64 file_pages,
+		       u32 max_pages, struct mlra_prefetch_range *out);
 void mlra_policy_reset(struct mlra_policy_state *st);
 u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		       const struct mlra_action *actions,
