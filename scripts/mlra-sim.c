@@ -21,7 +21,8 @@ static const char usage[] =
 	"                   hindsight at each decision point)\n"
 	"One line a trace: name, policy, time in ms, disk requests, MiB read,\n"
 	"MiB read ahead and never used, MiB asked for, accesses the kernel\n"
-	"saw (faults on pages fault-around maps never reach it).\n";
+	"saw (faults on pages fault-around maps never reach it), and pages\n"
+	"prefetched, used and wasted.\n";
 
 static unsigned int fixed_decide(void *ctx, struct sim *s,
 				 struct sim_stream *st, const s32 *f)
@@ -105,9 +106,11 @@ int main(int argc, char **argv)
 		if (mlra_trace_load(argv[i], &t))
 			return 1;
 		sim_replay(&cfg, &t, &r);
-		printf("%s %s %.1f %llu %.1f %.1f %.1f %llu\n", argv[i], policy,
-		       r.time_ns / 1e6, r.requests, r.pages_read / 256.0,
-		       r.ra_unused / 256.0, r.pages_asked / 256.0, r.seen);
+		printf("%s %s %.1f %llu %.1f %.1f %.1f %llu %llu %llu %llu\n",
+		       argv[i], policy, r.time_ns / 1e6, r.requests,
+		       r.pages_read / 256.0, r.ra_unused / 256.0,
+		       r.pages_asked / 256.0, r.seen, r.prefetched,
+		       r.prefetch_used, r.prefetch_wasted);
 		free(t.rec);
 	}
 	return 0;

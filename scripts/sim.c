@@ -743,6 +743,7 @@ static void sim_access(struct sim *s, struct sim_stream *st,
 			MLRA_ACCESS_READ,
 	};
 	struct mlra_prefetch_range pr[MLRA_PF_MAX_RANGES];
+	struct mlra_prefetch_acct acct = { 0 };
 	int k, n;
 
 	if (r->kind == MLRA_LOG_FAULT && mapped(s, st, r->index)) {
@@ -759,11 +760,13 @@ static void sim_access(struct sim *s, struct sim_stream *st,
 		mlra_history_last(&st->history)->miss = 1;
 	n = mlra_prefetch_plan(&st->pf, st->pf_kind, &st->history,
 			       s->files[st->file].size_pages,
-			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2, pr);
+			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2, pr, &acct);
 	for (k = 0; k < n; k++) {
 		ra_unbounded(s, st->file, pr[k].start, pr[k].pages, 0);
 		s->t.prefetched += pr[k].pages;
 	}
+	s->t.prefetch_used += acct.used;
+	s->t.prefetch_wasted += acct.wasted;
 }
 
 void sim_event(struct sim *s, const struct mlra_log_record *r)
@@ -1012,7 +1015,14 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 
 void sim_finish(struct sim *s, struct sim_totals *t)
 {
+	struct mlra_prefetch_acct acct = { 0 };
 	u32 i;
+
+	/* As the module does when it forgets a stream. */
+	for (i = 0; i < s->n_streams; i++)
+		mlra_prefetch_close(&s->streams[i].pf, &acct);
+	s->t.prefetch_used += acct.used;
+	s->t.prefetch_wasted += acct.wasted;
 
 	for (i = s->pool[0].next; i; i = s->pool[i].next)
 		if ((s->pool[i].flags & (PG_FROM_RA | PG_USED)) == PG_FROM_RA)

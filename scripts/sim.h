@@ -41,6 +41,8 @@ int sim_disk_profile(const char *name, struct sim_disk *d);
  * @seen: accesses that reached the kernel's read and fault paths (and the
  *	module): faults on pages fault-around maps do not
  * @prefetched: pages mlra's prefetch asked for
+ * @prefetch_used: of those, pages the reader reached (mlra_prefetch_plan())
+ * @prefetch_wasted: pages it never reached
  */
 struct sim_totals {
 	double time_ns;
@@ -51,6 +53,8 @@ struct sim_totals {
 	unsigned long long pages_asked;
 	unsigned long long seen;
 	unsigned long long prefetched;
+	unsigned long long prefetch_used;
+	unsigned long long prefetch_wasted;
 };
 
 /* What a policy sees at a decision point, and what it answers. */

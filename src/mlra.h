@@ -96,6 +96,9 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_PF_OVER_BUDGET: requests dropped over prefetch_inflight_kb
  * @MLRA_STAT_PF_SKIPPED: queued requests not issued: mode no longer on,
  *	file closed or shrunk below them
+ * @MLRA_STAT_PF_USED: pages asked for that the reader reached (counted
+ *	when it leaves the area asked for)
+ * @MLRA_STAT_PF_WASTED: pages asked for that it never reached
  * @MLRA_NR_STATS: number of counters
  */
 enum mlra_stat_item {
@@ -118,6 +121,8 @@ enum mlra_stat_item {
 	MLRA_STAT_PF_FULL,
 	MLRA_STAT_PF_OVER_BUDGET,
 	MLRA_STAT_PF_SKIPPED,
+	MLRA_STAT_PF_USED,
+	MLRA_STAT_PF_WASTED,
 	MLRA_NR_STATS,
 };
 

@@ -128,6 +128,43 @@ static u32 min_u32(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
+/**
+ * mlra_prefetch_close() - the reader leaves the area asked for
+ * @ps: the stream's prefetch memory
+ * @acct: the area's pages are added to it: what the reader never reached
+ *	is wasted, the rest used
+ *
+ * A mostly wasted area holds prefetch back, longer each time in a row.
+ * Called by the planner, and by the module as it forgets a stream.
+ */
+void mlra_prefetch_close(struct mlra_prefetch_state *ps,
+			 struct mlra_prefetch_acct *acct)
+{
+	u32 wasted = 0;
+	s32 ahead;
+
+	if (ps->kind == MLRA_PF_NONE)
+		return;
+	if (ps->kind == MLRA_PF_REVERSE) {
+		wasted = ps->last > ps->edge ? ps->last - ps->edge : 0;
+	} else {
+		ahead = (s32)(ps->edge - ps->last) / ps->step - 1;
+		wasted = ahead > 0 ? (u32)ahead * ps->pages : 0;
+	}
+	wasted = min_u32(wasted, ps->asked);
+	acct->used += ps->asked - wasted;
+	acct->wasted += wasted;
+	if (4 * (ps->asked - wasted) < MLRA_PF_GOOD * ps->asked) {
+		ps->hold = 16 << ps->backoff;
+		if (ps->backoff < MLRA_PF_MAX_BACKOFF)
+			ps->backoff++;
+	} else if (ps->asked) {
+		ps->backoff = 0;
+	}
+	ps->kind = MLRA_PF_NONE;
+	ps->asked = 0;
+}
+
 /*
  * Backwards: the first request is 4 accesses' worth (at least 16 pages)
  * before the access; then, whenever less than twice the last request lies
@@ -139,24 +176,31 @@ static u32 min_u32(u32 a, u32 b)
  */
 static int plan_reverse(struct mlra_prefetch_state *ps,
 			const struct mlra_access *cur, u32 max,
-			struct mlra_prefetch_range *out)
+			struct mlra_prefetch_range *out,
+			struct mlra_prefetch_acct *acct)
 {
 	u32 i = cur->index, size, start;
 
 	if (ps->kind == MLRA_PF_REVERSE && i >= ps->edge &&
 	    i - ps->edge < 4 * (u32)ps->size) {
-		if (i - ps->edge >= 2 * (u32)ps->size || !ps->edge)
+		ps->last = i;
+		if (i - ps->edge >= 2 * (u32)ps->size || !ps->edge || !max)
 			return 0;
 		size = min_u32(2 * (u32)ps->size, max);
 		i = ps->edge;
 	} else {
+		mlra_prefetch_close(ps, acct);
+		if (ps->hold || !max)
+			return 0;
 		size = min_u32(4 * (u32)cur->pages < 16 ? 16 :
 			       4 * (u32)cur->pages, max);
+		ps->last = i;
 	}
 	start = i > size ? i - size : 0;
 	ps->kind = MLRA_PF_REVERSE;
 	ps->edge = start;
 	ps->size = i - start;
+	ps->asked += i - start;
 	if (start == i)
 		return 0;
 	out->start = start;
@@ -177,7 +221,8 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 static int plan_stride(struct mlra_prefetch_state *ps,
 		       const struct mlra_history *h,
 		       const struct mlra_access *cur, u64 file_pages, u32 max,
-		       struct mlra_prefetch_range *out)
+		       struct mlra_prefetch_range *out,
+		       struct mlra_prefetch_acct *acct)
 {
 	const struct mlra_access *prev, *prev2;
 	u32 n = cur->pages, most;
@@ -195,19 +240,34 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 	    (step < 0 ? -step : step) > (1 << 20))
 		goto none;
 	most = min_u32(max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
+	if (!max) {
+		/* Quiet: the area goes on while the steps do. */
+		dist = (s32)(ps->edge - cur->index);
+		if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
+		    !(dist % step) && dist / step >= 0) {
+			ps->last = cur->index;
+			return 0;
+		}
+		goto none;
+	}
 	dist = (s32)(ps->edge - cur->index);
 	if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
-	    !(dist % step) && dist / step >= 1 &&
+	    ps->pages == n && !(dist % step) && dist / step >= 1 &&
 	    dist / step <= (s32)ps->size + 1) {
 		if (!cur->miss)
 			ps->size = min_u32(2 * (u32)ps->size, most);
 	} else {
+		mlra_prefetch_close(ps, acct);
+		if (ps->hold)
+			return 0;
 		ps->kind = MLRA_PF_STRIDE;
 		ps->step = step;
+		ps->pages = n;
 		ps->size = min_u32(MLRA_PF_STRIDES, most);
 		ps->edge = cur->index + (u32)step;
 		dist = step;
 	}
+	ps->last = cur->index;
 	for (ahead = dist / step; k < MLRA_PF_MAX_RANGES && ahead <= ps->size;
 	     ahead++) {
 		pos = (s64)cur->index + (s64)ahead * step;
@@ -216,25 +276,28 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		out[k].start = (u32)pos;
 		out[k].pages = (u64)pos + n > file_pages ?
 			       (u32)(file_pages - pos) : n;
+		ps->asked += out[k].pages;
 		k++;
 		ps->edge = (u32)(pos + step);
 	}
 	return k;
 none:
-	ps->kind = MLRA_PF_NONE;
+	mlra_prefetch_close(ps, acct);
 	return 0;
 }
 
 /**
  * mlra_prefetch_plan() - what to read for a stream after its last access
  * @ps: the stream's prefetch memory
- * @kind: the prefetch in force (mlra_policy_prefetch()); MLRA_PF_NONE
- *	forgets the memory
+ * @kind: the prefetch in force (mlra_policy_prefetch()); with
+ *	MLRA_PF_NONE nothing is asked, but an area follows the reader until
+ *	it leaves
  * @h: the stream's history, the access just made last
  * @file_pages: pages in the file: nothing at or past its end is asked for
  * @max_pages: the most pages one request asks for, or a stride stream
  *	asks ahead (prefetch_max_kb)
  * @out: at least MLRA_PF_MAX_RANGES ranges
+ * @acct: pages of an area that ended here are added to it
  *
  * Pure arithmetic on the history: the caller queues the ranges.
  *
@@ -242,19 +305,28 @@ none:
  */
 int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 		       const struct mlra_history *h, u64 file_pages,
-		       u32 max_pages, struct mlra_prefetch_range *out)
+		       u32 max_pages, struct mlra_prefetch_range *out,
+		       struct mlra_prefetch_acct *acct)
 {
 	const struct mlra_access *cur;
 
 	max_pages = min_u32(max_pages, 0xffff);
-	if (kind == MLRA_PF_NONE || !h->count || !max_pages) {
-		ps->kind = MLRA_PF_NONE;
+	if (!h->count)
+		return 0;
+	if (ps->hold)
+		ps->hold--;
+	if (kind == MLRA_PF_NONE || !max_pages) {
+		kind = ps->kind;
+		max_pages = 0;
+	} else if (ps->hold) {
 		return 0;
 	}
 	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+	if (kind == MLRA_PF_NONE)
+		return 0;
 	if (kind == MLRA_PF_REVERSE)
-		return plan_reverse(ps, cur, max_pages, out);
-	return plan_stride(ps, h, cur, file_pages, max_pages, out);
+		return plan_reverse(ps, cur, max_pages, out, acct);
+	return plan_stride(ps, h, cur, file_pages, max_pages, out, acct);
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST

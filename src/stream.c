@@ -138,6 +138,11 @@ static struct mlra_stream *slot(struct file *file, unsigned int i)
 /* Give the file its own window back and free the entry; lock held. */
 static void stream_forget(struct mlra_stream *e)
 {
+	struct mlra_prefetch_acct acct = {};
+
+	mlra_prefetch_close(&e->pf, &acct);
+	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_USED], acct.used);
+	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_WASTED], acct.wasted);
 	if (e->changed)
 		WRITE_ONCE(e->file->f_ra.ra_pages, e->original_pages);
 	WRITE_ONCE(e->file, NULL);
@@ -191,7 +196,7 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	e->since_decision = 0;
 	e->changed = false;
 	e->prefetch = MLRA_PF_NONE;
-	e->pf.kind = MLRA_PF_NONE;
+	memset(&e->pf, 0, sizeof(e->pf));
 	/* Handlers run with preemption off: the CPU cannot change here. */
 	e->id = this_cpu_inc_return(mlra_stream_seq) * nr_cpu_ids +
 		raw_smp_processor_id();
@@ -266,18 +271,25 @@ static void stream_decide(struct mlra_stream *e)
 	mlra_count(MLRA_STAT_WINDOWS_SET);
 }
 
-/* What the prefetch in force asks for after an access; lock held. */
+/*
+ * What the prefetch in force (none unless mode on) asks for after an
+ * access, and the pages of an area that ended; lock held.
+ */
 static void stream_prefetch(struct mlra_stream *e)
 {
 	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
+	struct mlra_prefetch_acct acct = {};
+	u8 kind = READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON ?
+		  e->prefetch : MLRA_PF_NONE;
 	int i, n;
 
-	n = mlra_prefetch_plan(&e->pf, e->prefetch, &e->history,
-			       file_pages(e->file),
+	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       READ_ONCE(mlra_knobs.prefetch_max_kb) >>
-			       (PAGE_SHIFT - 10), r);
+			       (PAGE_SHIFT - 10), r, &acct);
 	for (i = 0; i < n; i++)
 		mlra_prefetch_queue(e->file, r[i].start, r[i].pages);
+	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_USED], acct.used);
+	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_WASTED], acct.wasted);
 }
 
 /* An event of @e's stream for the access log, if it is open; lock held. */
@@ -342,8 +354,7 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 				e->since_decision = 0;
 				stream_decide(e);
 			}
-			if (e->prefetch &&
-			    READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON)
+			if (e->prefetch || e->pf.kind || e->pf.hold)
 				stream_prefetch(e);
 		}
 	}

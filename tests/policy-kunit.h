@@ -135,11 +135,11 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 
 /*
  * Add an access of @pages at @index to @h and plan for it: the ranges, as
- * "start+pages " each, in @buf.
+ * "start+pages " each, in @buf; pages of areas that ended added to @acct.
  */
 static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
 			u8 kind, u32 index, u16 pages, u64 file_pages,
-			char *buf, size_t len)
+			struct mlra_prefetch_acct *acct, char *buf, size_t len)
 {
 	struct mlra_access a = { .index = index, .pages = pages };
 	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
@@ -147,7 +147,7 @@ static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
 	int n, i;
 
 	mlra_history_add(h, &a);
-	n = mlra_prefetch_plan(ps, kind, h, file_pages, 512, r);
+	n = mlra_prefetch_plan(ps, kind, h, file_pages, 512, r, acct);
 	buf[0] = 0;
 	for (i = 0; i < n; i++)
 		used += scnprintf(buf + used, len - used, "%u+%u ", r[i].start,
@@ -155,75 +155,117 @@ static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
 	return buf;
 }
 
+#define PLAN(kind, index, pages, size) \
+	plan(&h, &ps, kind, index, pages, size, &acct, b, sizeof(b))
+#define FRESH() do { \
+	memset(&h, 0, sizeof(h)); \
+	memset(&ps, 0, sizeof(ps)); \
+	memset(&acct, 0, sizeof(acct)); \
+} while (0)
+
 static void mlra_prefetch_reverse(struct kunit *test)
 {
 	static const char * const ramp[] = {
 		"9984+16 ", "9952+32 ", "9888+64 ", "9760+128 ", "9504+256 ",
 		"8992+512 ", "8480+512 ",
 	};
-	struct mlra_history h = { 0 };
-	struct mlra_prefetch_state ps = { 0 };
+	struct mlra_prefetch_acct acct;
+	struct mlra_prefetch_state ps;
+	struct mlra_history h;
 	char b[64];
 	u32 i;
 
+	FRESH();
 	/* 16 pages before the first access, then twice as many on each of
 	 * the next ones, up to 512, until two requests are ahead ...
 	 */
 	for (i = 0; i < ARRAY_SIZE(ramp); i++)
-		KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 10000 - i, 1, 1 << 20,
-					      b, 64), ramp[i]);
+		KUNIT_EXPECT_STREQ(test, PLAN(1, 10000 - i, 1, 1 << 20), ramp[i]);
 	/* ... then nothing while the reader is two requests away ... */
 	for (i = 9993; i >= 9504; i--)
-		KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, i, 1, 1 << 20, b, 64),
-				   "");
+		KUNIT_EXPECT_STREQ(test, PLAN(1, i, 1, 1 << 20), "");
 	/* ... and the next one once it is closer. */
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 9503, 1, 1 << 20, b, 64),
-			   "7968+512 ");
-	/* A jump starts over; never below page 0. */
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 3000, 8, 4096, b, 64),
-			   "2968+32 ");
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 10, 1, 4096, b, 64), "0+10 ");
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 5, 1, 4096, b, 64), "");
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 1, 0, 1, 4096, b, 64), "");
-	/* No prefetch in force: the memory goes. */
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 0, 900, 1, 4096, b, 64), "");
-	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_NONE);
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 9503, 1, 1 << 20), "7968+512 ");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	/* A jump leaves the area: 2032 pages asked, the reader got down to
+	 * 9503, so 1535 wasted. Under 3/4 used: 16 accesses without.
+	 */
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 3000, 1, 1 << 20), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 497);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 1535);
+	for (i = 2999; i >= 2985; i--)
+		KUNIT_EXPECT_STREQ(test, PLAN(1, i, 1, 1 << 20), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 2984, 1, 1 << 20), "2968+16 ");
+	/* The next wasted area holds it back twice as long. */
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 100, 1, 1 << 20), "");
+	KUNIT_EXPECT_EQ(test, ps.hold, 32);
+
+	/* Never below page 0. */
+	FRESH();
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 10, 1, 4096), "0+10 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 5, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 0, 1, 4096), "");
+	/* Closed with the reader at page 0: all used. */
+	mlra_prefetch_close(&ps, &acct);
+	KUNIT_EXPECT_EQ(test, acct.used, 10);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 0);
 }
 
 static void mlra_prefetch_stride(struct kunit *test)
 {
-	struct mlra_history h = { 0 };
-	struct mlra_prefetch_state ps = { 0 };
+	struct mlra_prefetch_acct acct;
+	struct mlra_prefetch_state ps;
+	struct mlra_history h;
 	char b[64];
 
 	/* Three accesses 16 pages apart: the next 4 steps ... */
-	plan(&h, &ps, 2, 0, 1, 4096, b, 64);
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 16, 1, 4096, b, 64), "");
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 32, 1, 4096, b, 64),
-			   "48+1 64+1 80+1 96+1 ");
+	FRESH();
+	PLAN(2, 0, 1, 4096);
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 16, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 32, 1, 4096), "48+1 64+1 80+1 96+1 ");
 	/* ... a hit doubles how far ahead, 4 ranges an access at most. */
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 48, 1, 4096, b, 64),
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 48, 1, 4096),
 			   "112+1 128+1 144+1 160+1 ");
-	/* A changed step stops it. */
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 80, 1, 4096, b, 64), "");
-	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_NONE);
+	/* A changed step leaves the area: 8 asked, 7 ahead of the reader. */
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 80, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 1);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 7);
+	KUNIT_EXPECT_EQ(test, ps.hold, 16);
+
 	/* A step no longer than the access is sequential: not a stride. */
-	plan(&h, &ps, 2, 84, 4, 4096, b, 64);
-	plan(&h, &ps, 2, 88, 4, 4096, b, 64);
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 92, 4, 4096, b, 64), "");
+	FRESH();
+	PLAN(2, 84, 4, 4096);
+	PLAN(2, 88, 4, 4096);
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 92, 4, 4096), "");
+
 	/* Backwards, 8 pages every 32, stopping at page 0. */
-	plan(&h, &ps, 2, 160, 8, 4096, b, 64);
-	plan(&h, &ps, 2, 128, 8, 4096, b, 64);
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 96, 8, 4096, b, 64),
-			   "64+8 32+8 0+8 ");
+	FRESH();
+	PLAN(2, 160, 8, 4096);
+	PLAN(2, 128, 8, 4096);
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 96, 8, 4096), "64+8 32+8 0+8 ");
+
 	/* Never at or past the end of the file; the last range cut. */
-	plan(&h, &ps, 2, 0, 2, 91, b, 64);
-	plan(&h, &ps, 2, 16, 2, 91, b, 64);
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 32, 2, 81, b, 64),
-			   "48+2 64+2 80+1 ");
-	plan(&h, &ps, 2, 72, 2, 91, b, 64);
-	plan(&h, &ps, 2, 80, 2, 91, b, 64);
-	KUNIT_EXPECT_STREQ(test, plan(&h, &ps, 2, 88, 2, 90, b, 64), "");
+	FRESH();
+	PLAN(2, 0, 2, 81);
+	PLAN(2, 16, 2, 81);
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 32, 2, 81), "48+2 64+2 80+1 ");
+
+	/* Prefetch no longer in force: nothing asked, but the area follows
+	 * the reader, whose pages count as used once it leaves.
+	 */
+	FRESH();
+	PLAN(2, 0, 1, 4096);
+	PLAN(2, 16, 1, 4096);
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 32, 1, 4096), "48+1 64+1 80+1 96+1 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 48, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 64, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 80, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 96, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 7, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 4);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 0);
+	KUNIT_EXPECT_EQ(test, ps.hold, 0);
 }
 
 static struct kunit_case mlra_policy_cases[] = {

@@ -81,20 +81,48 @@ struct mlra_policy_state {
 };
 
 /**
- * struct mlra_prefetch_state - a stream's prefetch memory, 12 bytes
+ * struct mlra_prefetch_state - a stream's prefetch memory, 24 bytes
  * @edge: reverse: the first page asked for so far; stride: the next
  *	position not asked for yet
- * @size: reverse: pages of the last request; stride: strides asked ahead
+ * @last: the reader's last access in the area asked for
+ * @asked: pages asked for in the area
  * @step: stride: the step, in pages (negative: backwards)
- * @kind: what @edge, @size and @step belong to; MLRA_PF_NONE: nothing
- *	asked yet
+ * @size: reverse: pages of the last request; stride: strides asked ahead
+ * @pages: stride: pages of each range
+ * @hold: accesses left without prefetch (backing off)
+ * @kind: what the fields above belong to; MLRA_PF_NONE: no area
+ * @backoff: areas in a row that were mostly wasted
+ *
+ * An area is what one run of the pattern asks for. When the reader leaves
+ * it (or the prefetch stops), the pages asked for and never reached are
+ * wasted, the others used; an area under MLRA_PF_GOOD used holds prefetch
+ * back for 16 << @backoff accesses, @backoff growing to MLRA_PF_MAX_BACKOFF.
  */
 struct mlra_prefetch_state {
 	u32 edge;
-	u16 size;
+	u32 last;
+	u32 asked;
 	s32 step;
+	u16 size;
+	u16 pages;
+	u16 hold;
 	u8 kind;
+	u8 backoff;
 };
+
+/**
+ * struct mlra_prefetch_acct - pages of areas that ended, by outcome
+ * @used: reached by the reader
+ * @wasted: never reached
+ */
+struct mlra_prefetch_acct {
+	u32 used;
+	u32 wasted;
+};
+
+/* An area is good with this share of its pages used, in 1/4ths. */
+#define MLRA_PF_GOOD		3
+#define MLRA_PF_MAX_BACKOFF	6
 
 /**
  * struct mlra_prefetch_range - read pages [start, start + pages) soon
@@ -112,9 +140,12 @@ struct mlra_prefetch_range {
 void mlra_action_parse(const char *name, struct mlra_action *a);
 u8 mlra_policy_prefetch(const struct mlra_action *actions,
 			const struct mlra_policy_state *st);
+void mlra_prefetch_close(struct mlra_prefetch_state *ps,
+			 struct mlra_prefetch_acct *acct);
 int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 		       const struct mlra_history *h, u64 file_pages,
-		       u32 max_pages, struct mlra_prefetch_range *out);
+		       u32 max_pages, struct mlra_prefetch_range *out,
+		       struct mlra_prefetch_acct *acct);
 void mlra_policy_reset(struct mlra_policy_state *st);
 u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		       const struct mlra_action *actions,
