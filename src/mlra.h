@@ -94,6 +94,8 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_PF_PAGES: pages they asked for
  * @MLRA_STAT_PF_FULL: requests dropped because the CPU's queue was full
  * @MLRA_STAT_PF_OVER_BUDGET: requests dropped over prefetch_inflight_kb
+ * @MLRA_STAT_PF_PRESSURE: requests dropped over the cap that memory
+ *	pressure lowered
  * @MLRA_STAT_PF_SKIPPED: queued requests not issued: mode no longer on,
  *	file closed or shrunk below them
  * @MLRA_STAT_PF_USED: pages asked for that the reader reached (counted
@@ -120,6 +122,7 @@ enum mlra_stat_item {
 	MLRA_STAT_PF_PAGES,
 	MLRA_STAT_PF_FULL,
 	MLRA_STAT_PF_OVER_BUDGET,
+	MLRA_STAT_PF_PRESSURE,
 	MLRA_STAT_PF_SKIPPED,
 	MLRA_STAT_PF_USED,
 	MLRA_STAT_PF_WASTED,

@@ -9,7 +9,8 @@
  * file, and drops the reference.
  *
  * A full ring or the global cap (prefetch_inflight_kb, on the pages
- * queued or being issued) drops the request and counts it. Mode off
+ * queued or being issued; less under memory pressure, see mlra_pf_cap())
+ * drops the request and counts it. Mode off
  * flushes: requests still queued are dropped unread. At exit, after the
  * probes are gone, the workqueue is drained and destroyed.
  */
@@ -18,6 +19,7 @@
 #include <linux/fadvise.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -103,6 +105,22 @@ static void mlra_pf_work(struct work_struct *work)
 	}
 }
 
+/*
+ * The cap on pages in flight, @cap, with @avail of @total pages of memory
+ * available (si_mem_available(): free, and page cache and slab it can
+ * reclaim): whole above 1/8, a quarter down to 1/32, nothing below.
+ * Prefetch is the first thing to give way.
+ */
+static unsigned long mlra_pf_cap(unsigned long cap, unsigned long avail,
+				 unsigned long total)
+{
+	if (avail >= total / 8)
+		return cap;
+	if (avail >= total / 32)
+		return cap / 4;
+	return 0;
+}
+
 /**
  * mlra_prefetch_queue() - ask for pages [@start, @start + @pages) of @file
  * @file: the file, which the caller holds (a probe handler on its read)
@@ -114,14 +132,17 @@ static void mlra_pf_work(struct work_struct *work)
  */
 void mlra_prefetch_queue(struct file *file, pgoff_t start, u32 pages)
 {
-	unsigned int cap = READ_ONCE(mlra_knobs.prefetch_inflight_kb) >>
-			   (PAGE_SHIFT - 10);
+	unsigned long cap = READ_ONCE(mlra_knobs.prefetch_inflight_kb) >>
+			    (PAGE_SHIFT - 10);
+	unsigned long have = mlra_pf_cap(cap, si_mem_available(),
+					 totalram_pages());
 	struct mlra_pf_queue *q;
 	unsigned long flags;
 
-	if (atomic_add_return(pages, &mlra_pf_pages) > cap) {
+	if (atomic_add_return(pages, &mlra_pf_pages) > have) {
 		atomic_sub(pages, &mlra_pf_pages);
-		mlra_count(MLRA_STAT_PF_OVER_BUDGET);
+		mlra_count(have < cap ? MLRA_STAT_PF_PRESSURE :
+			   MLRA_STAT_PF_OVER_BUDGET);
 		return;
 	}
 	q = this_cpu_ptr(&mlra_pf_queues);

@@ -41,6 +41,7 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_PF_PAGES] = "prefetch_pages",
 	[MLRA_STAT_PF_FULL] = "prefetch_dropped_full",
 	[MLRA_STAT_PF_OVER_BUDGET] = "prefetch_dropped_budget",
+	[MLRA_STAT_PF_PRESSURE] = "prefetch_dropped_pressure",
 	[MLRA_STAT_PF_SKIPPED] = "prefetch_skipped",
 	[MLRA_STAT_PF_USED] = "prefetch_used_pages",
 	[MLRA_STAT_PF_WASTED] = "prefetch_wasted_pages",

@@ -79,8 +79,20 @@ static void mlra_prefetch_queue_limits(struct kunit *test)
 	mlra_prefetch_exit();
 }
 
+/* Under memory pressure the cap shrinks first: 1/8 and 1/32 available. */
+static void mlra_prefetch_pressure(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, 1 << 20, 1 << 20), 4096);
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, 1 << 17, 1 << 20), 4096);
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, (1 << 17) - 1, 1 << 20), 1024);
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, 1 << 15, 1 << 20), 1024);
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, (1 << 15) - 1, 1 << 20), 0);
+	KUNIT_EXPECT_EQ(test, mlra_pf_cap(4096, 0, 1 << 20), 0);
+}
+
 static struct kunit_case mlra_prefetch_cases[] = {
 	KUNIT_CASE(mlra_prefetch_queue_limits),
+	KUNIT_CASE(mlra_prefetch_pressure),
 	{}
 };
 
