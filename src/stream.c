@@ -135,14 +135,20 @@ static struct mlra_stream *slot(struct file *file, unsigned int i)
 			   (slot_count() - 1)];
 }
 
-/* Give the file its own window back and free the entry; lock held. */
-static void stream_forget(struct mlra_stream *e)
+/* The prefetch area of @e ends: its pages count as used or wasted. */
+static void stream_close_area(struct mlra_stream *e)
 {
 	struct mlra_prefetch_acct acct = {};
 
 	mlra_prefetch_close(&e->pf, &acct);
 	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_USED], acct.used);
 	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_WASTED], acct.wasted);
+}
+
+/* Give the file its own window back and free the entry; lock held. */
+static void stream_forget(struct mlra_stream *e)
+{
+	stream_close_area(e);
 	if (e->changed)
 		WRITE_ONCE(e->file->f_ra.ra_pages, e->original_pages);
 	WRITE_ONCE(e->file, NULL);
@@ -412,6 +418,7 @@ void mlra_stream_release(struct file *file)
 		spin_lock(&e->lock);
 		if (e->file == file) {
 			stream_log(e, MLRA_LOG_RELEASE, 0, 0);
+			stream_close_area(e);
 			WRITE_ONCE(e->file, NULL);
 		}
 		spin_unlock(&e->lock);
