@@ -154,6 +154,11 @@ static inline void mlra_count(enum mlra_stat_item item)
 	this_cpu_inc(mlra_cpu_stats.count[item]);
 }
 
+static inline void mlra_count_add(enum mlra_stat_item item, u64 n)
+{
+	this_cpu_add(mlra_cpu_stats.count[item], n);
+}
+
 /* A decision's class, or -1 when no model answered. */
 static inline void mlra_count_decision(int class)
 {
@@ -205,7 +210,6 @@ int mlra_prefetch_init(void);
 void mlra_prefetch_exit(void);
 void mlra_prefetch_flush(void);
 void mlra_prefetch_queue(struct file *file, pgoff_t start, u32 pages);
-unsigned int mlra_prefetch_inflight(void);
 
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);

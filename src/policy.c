@@ -248,10 +248,9 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 	    (step < 0 ? -step : step) < MLRA_PF_MIN_STEP * (s32)n ||
 	    (step < 0 ? -step : step) > (1 << 20))
 		goto none;
-	most = min_u32(max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
+	dist = (s32)(ps->edge - cur->index);
 	if (!max) {
 		/* Quiet: the area goes on while the steps do. */
-		dist = (s32)(ps->edge - cur->index);
 		if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
 		    !(dist % step) && dist / step >= 0) {
 			ps->last = cur->index;
@@ -259,7 +258,7 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		}
 		goto none;
 	}
-	dist = (s32)(ps->edge - cur->index);
+	most = min_u32(max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
 	if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
 	    ps->pages == n && !(dist % step) && dist / step >= 1 &&
 	    dist / step <= (s32)ps->size + 1) {
@@ -330,9 +329,9 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 	} else if (ps->hold) {
 		return 0;
 	}
-	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
 	if (kind == MLRA_PF_NONE)
 		return 0;
+	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
 	if (kind == MLRA_PF_REVERSE)
 		return plan_reverse(ps, cur, max_pages, out, acct);
 	return plan_stride(ps, h, cur, file_pages, max_pages, out, acct);

@@ -81,7 +81,7 @@ static void mlra_pf_issue(const struct mlra_pf_request *r)
 			    (loff_t)min(piece, pages - done) << PAGE_SHIFT,
 			    POSIX_FADV_WILLNEED);
 	mlra_count(MLRA_STAT_PF_REQUESTS);
-	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_PAGES], pages);
+	mlra_count_add(MLRA_STAT_PF_PAGES, pages);
 }
 
 static void mlra_pf_work(struct work_struct *work)
@@ -159,16 +159,6 @@ void mlra_prefetch_queue(struct file *file, pgoff_t start, u32 pages)
 	};
 	spin_unlock_irqrestore(&q->lock, flags);
 	queue_work(mlra_pf_wq, &q->work);
-}
-
-/**
- * mlra_prefetch_inflight() - pages queued or being issued now
- *
- * Return: the count, for stats.
- */
-unsigned int mlra_prefetch_inflight(void)
-{
-	return atomic_read(&mlra_pf_pages);
 }
 
 /**

@@ -135,14 +135,19 @@ static struct mlra_stream *slot(struct file *file, unsigned int i)
 			   (slot_count() - 1)];
 }
 
+static void count_acct(const struct mlra_prefetch_acct *acct)
+{
+	mlra_count_add(MLRA_STAT_PF_USED, acct->used);
+	mlra_count_add(MLRA_STAT_PF_WASTED, acct->wasted);
+}
+
 /* The prefetch area of @e ends: its pages count as used or wasted. */
 static void stream_close_area(struct mlra_stream *e)
 {
 	struct mlra_prefetch_acct acct = {};
 
 	mlra_prefetch_close(&e->pf, &acct);
-	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_USED], acct.used);
-	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_WASTED], acct.wasted);
+	count_acct(&acct);
 }
 
 /* Give the file its own window back and free the entry; lock held. */
@@ -294,8 +299,7 @@ static void stream_prefetch(struct mlra_stream *e)
 			       (PAGE_SHIFT - 10), r, &acct);
 	for (i = 0; i < n; i++)
 		mlra_prefetch_queue(e->file, r[i].start, r[i].pages);
-	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_USED], acct.used);
-	this_cpu_add(mlra_cpu_stats.count[MLRA_STAT_PF_WASTED], acct.wasted);
+	count_acct(&acct);
 }
 
 /* An event of @e's stream for the access log, if it is open; lock held. */

@@ -157,6 +157,26 @@ static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
 
 #define PLAN(kind, index, pages, size) \
 	plan(&h, &ps, kind, index, pages, size, &acct, b, sizeof(b))
+/*
+ * From a fresh stream (@h, @ps and @acct cleared), stride prefetch for
+ * three accesses of @pages, @step apart from @first: the third's plan.
+ */
+static const char *steps(struct mlra_history *h,
+			 struct mlra_prefetch_state *ps,
+			 struct mlra_prefetch_acct *acct, u32 first, s32 step,
+			 u16 pages, u64 file_pages, char *buf, size_t len)
+{
+	memset(h, 0, sizeof(*h));
+	memset(ps, 0, sizeof(*ps));
+	memset(acct, 0, sizeof(*acct));
+	plan(h, ps, 2, first, pages, file_pages, acct, buf, len);
+	plan(h, ps, 2, first + step, pages, file_pages, acct, buf, len);
+	return plan(h, ps, 2, first + 2 * step, pages, file_pages, acct, buf,
+		    len);
+}
+
+#define STEPS(first, step, pages, size) \
+	steps(&h, &ps, &acct, first, step, pages, size, b, sizeof(b))
 #define FRESH() do { \
 	memset(&h, 0, sizeof(h)); \
 	memset(&ps, 0, sizeof(ps)); \
@@ -235,34 +255,19 @@ static void mlra_prefetch_stride(struct kunit *test)
 	/* A step of the access (sequential) or under 8 of them (small
 	 * gaps, which the kernel's window reads through): not a stride.
 	 */
-	FRESH();
-	PLAN(2, 84, 4, 4096);
-	PLAN(2, 88, 4, 4096);
-	KUNIT_EXPECT_STREQ(test, PLAN(2, 92, 4, 4096), "");
-	FRESH();
-	PLAN(2, 0, 4, 4096);
-	PLAN(2, 28, 4, 4096);
-	KUNIT_EXPECT_STREQ(test, PLAN(2, 56, 4, 4096), "");
+	KUNIT_EXPECT_STREQ(test, STEPS(84, 4, 4, 4096), "");
+	KUNIT_EXPECT_STREQ(test, STEPS(0, 28, 4, 4096), "");
 
 	/* Backwards, 8 pages every 64, stopping at page 0. */
-	FRESH();
-	PLAN(2, 320, 8, 4096);
-	PLAN(2, 256, 8, 4096);
-	KUNIT_EXPECT_STREQ(test, PLAN(2, 192, 8, 4096), "128+8 64+8 0+8 ");
+	KUNIT_EXPECT_STREQ(test, STEPS(320, -64, 8, 4096), "128+8 64+8 0+8 ");
 
 	/* Never at or past the end of the file; the last range cut. */
-	FRESH();
-	PLAN(2, 0, 2, 81);
-	PLAN(2, 16, 2, 81);
-	KUNIT_EXPECT_STREQ(test, PLAN(2, 32, 2, 81), "48+2 64+2 80+1 ");
+	KUNIT_EXPECT_STREQ(test, STEPS(0, 16, 2, 81), "48+2 64+2 80+1 ");
 
 	/* Prefetch no longer in force: nothing asked, but the area follows
 	 * the reader, whose pages count as used once it leaves.
 	 */
-	FRESH();
-	PLAN(2, 0, 1, 4096);
-	PLAN(2, 16, 1, 4096);
-	KUNIT_EXPECT_STREQ(test, PLAN(2, 32, 1, 4096), "48+1 64+1 80+1 96+1 ");
+	KUNIT_EXPECT_STREQ(test, STEPS(0, 16, 1, 4096), "48+1 64+1 80+1 96+1 ");
 	KUNIT_EXPECT_STREQ(test, PLAN(0, 48, 1, 4096), "");
 	KUNIT_EXPECT_STREQ(test, PLAN(0, 64, 1, 4096), "");
 	KUNIT_EXPECT_STREQ(test, PLAN(0, 80, 1, 4096), "");

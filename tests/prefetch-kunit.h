@@ -42,14 +42,14 @@ static void mlra_prefetch_queue_limits(struct kunit *test)
 	preempt_disable();
 	for (i = 0; i <= MLRA_PF_RING; i++)
 		mlra_prefetch_queue(f, i, 1);
-	KUNIT_EXPECT_EQ(test, mlra_prefetch_inflight(), MLRA_PF_RING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mlra_pf_pages), MLRA_PF_RING);
 	preempt_enable();
 	KUNIT_EXPECT_EQ(test, file_count(f), MLRA_PF_RING + 1);
 	mlra_prefetch_flush();
 	KUNIT_EXPECT_EQ(test, pf_stat(MLRA_STAT_PF_FULL, &full), 1);
 	KUNIT_EXPECT_EQ(test, pf_stat(MLRA_STAT_PF_SKIPPED, &skipped),
 			MLRA_PF_RING);
-	KUNIT_EXPECT_EQ(test, mlra_prefetch_inflight(), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mlra_pf_pages), 0);
 	KUNIT_EXPECT_EQ(test, file_count(f), 1);
 
 	/* The cap: 16 KiB is 4 pages; 3 fit, 2 more do not. */
@@ -57,7 +57,7 @@ static void mlra_prefetch_queue_limits(struct kunit *test)
 	preempt_disable();
 	mlra_prefetch_queue(f, 0, 3);
 	mlra_prefetch_queue(f, 3, 2);
-	KUNIT_EXPECT_EQ(test, mlra_prefetch_inflight(), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mlra_pf_pages), 3);
 	preempt_enable();
 	mlra_prefetch_flush();
 	KUNIT_EXPECT_EQ(test, pf_stat(MLRA_STAT_PF_OVER_BUDGET, &budget), 1);
