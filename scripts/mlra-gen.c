@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mlra-gen: read patterns that fio does not make, for trace capture and
- * tests. Plain pread(), no hints; with -p what was read goes to standard
- * output, in the order read (to compare runs), otherwise nothing is
- * printed unless an error.
+ * tests. Plain pread(), or copies from a shared mapping with -m; no hints
+ * unless -r (POSIX_FADV_RANDOM, or MADV_RANDOM on the mapping); with -p
+ * what was read goes to standard output, in the order read (to compare
+ * runs), otherwise nothing is printed unless an error.
  */
 
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: mlra-gen [-p] PATTERN FILE ARGS...   -p: print what was read\n"
+	"usage: mlra-gen [-p] [-m] [-r] PATTERN FILE ARGS...\n"
+	"       -p: print what was read; -m: read through a shared mapping;\n"
+	"       -r: hint RANDOM (fadvise, or madvise with -m)\n"
+	"       mlra-gen forward FILE BS             the file from the start\n"
 	"       mlra-gen reverse FILE BS             the file backwards\n"
 	"       mlra-gen stride FILE BS GAP          BS, then skip GAP, to the\n"
 	"                                            end of the file\n"
@@ -30,6 +35,7 @@ static size_t bs;
 static int fd;
 static off_t size;
 static int print;
+static const char *map;
 
 static unsigned long long number(const char *s)
 {
@@ -52,8 +58,14 @@ bad:
 
 static void read_at(off_t pos)
 {
-	ssize_t n = pread(fd, buf, bs, pos);
+	ssize_t n;
 
+	if (map) {
+		n = pos + (off_t)bs > size ? size - pos : (ssize_t)bs;
+		memcpy(buf, map + pos, n);
+	} else {
+		n = pread(fd, buf, bs, pos);
+	}
 	if (n < 0) {
 		perror("mlra-gen: pread");
 		exit(1);
@@ -75,13 +87,21 @@ static unsigned long long rnd(unsigned long long *s)
 
 int main(int argc, char **argv)
 {
+	int mapped = 0, hint = 0;
 	struct stat st;
 	off_t pos, blocks;
 
-	if (argc > 1 && !strcmp(argv[1], "-p")) {
-		print = 1;
-		argv++;
-		argc--;
+	for (; argc > 1 && argv[1][0] == '-'; argv++, argc--) {
+		if (!strcmp(argv[1], "-p")) {
+			print = 1;
+		} else if (!strcmp(argv[1], "-m")) {
+			mapped = 1;
+		} else if (!strcmp(argv[1], "-r")) {
+			hint = 1;
+		} else {
+			fputs(usage, stderr);
+			return 2;
+		}
 	}
 	if (argc < 4) {
 		fputs(usage, stderr);
@@ -96,7 +116,21 @@ int main(int argc, char **argv)
 	}
 	size = st.st_size;
 	blocks = size / bs;
-	if (!strcmp(argv[1], "reverse") && argc == 4) {
+	if (mapped && size) {
+		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED ||
+		    (hint && madvise((void *)map, size, MADV_RANDOM))) {
+			perror("mlra-gen: mmap");
+			return 1;
+		}
+	} else if (hint && posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM)) {
+		fputs("mlra-gen: posix_fadvise failed\n", stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "forward") && argc == 4) {
+		for (pos = 0; pos + (off_t)bs <= size; pos += bs)
+			read_at(pos);
+	} else if (!strcmp(argv[1], "reverse") && argc == 4) {
 		for (pos = (blocks - 1) * (off_t)bs; pos >= 0; pos -= bs)
 			read_at(pos);
 	} else if (!strcmp(argv[1], "stride") && argc == 5) {

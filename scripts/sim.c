@@ -929,14 +929,14 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 {
 	struct sim_model *mp = ctx;
 	struct mlra_prediction p;
-
-	(void)s;
 	u32 window;
 
+	(void)s;
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
 				    &st->policy);
-	st->pf_kind = mlra_policy_prefetch(mp->actions, &st->policy);
+	st->pf_kind = mlra_policy_prefetch(&mp->pp, mp->actions,
+					   &st->policy);
 	return window;
 }
 

@@ -35,7 +35,7 @@ static void read_access(struct file *file, loff_t pos, size_t count)
 	first = pos >> PAGE_SHIFT;
 	last = (pos + count - 1) >> PAGE_SHIFT;
 	mlra_stream_access(file, first, min_t(u64, last - first + 1, U32_MAX),
-			   MLRA_ACCESS_READ, false);
+			   MLRA_ACCESS_READ, MLRA_HINT_NONE);
 }
 
 /* filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already) */
@@ -72,12 +72,16 @@ static int filemap_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (struct vm_fault *)arg(regs, 0);
 	struct vm_area_struct *vma = vmf->vma;
+	enum mlra_hint hint = MLRA_HINT_NONE;
 
 	mlra_count(MLRA_STAT_FAULTS);
+	if (vma->vm_flags & VM_RAND_READ)
+		hint = MLRA_HINT_RANDOM;
+	else if (vma->vm_flags & VM_SEQ_READ)
+		hint = MLRA_HINT_SEQUENTIAL;
 	if (vma->vm_file)
 		mlra_stream_access(vma->vm_file, vmf->pgoff, 1,
-				   MLRA_ACCESS_FAULT,
-				   vma->vm_flags & (VM_RAND_READ | VM_SEQ_READ));
+				   MLRA_ACCESS_FAULT, hint);
 	return 0;
 }
 

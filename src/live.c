@@ -223,7 +223,7 @@ void mlra_model_decide(const s32 *features,
 		mlra_infer(&live->model, features, &p);
 		v->window = mlra_policy_decide(pp, live->actions, &p,
 					       original_pages, st);
-		v->prefetch = mlra_policy_prefetch(live->actions, st);
+		v->prefetch = mlra_policy_prefetch(pp, live->actions, st);
 		v->class = p.class;
 		v->confidence = p.confidence;
 	}

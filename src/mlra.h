@@ -180,13 +180,20 @@ struct file;
 struct mlra_policy_state;
 struct seq_file;
 
+/* A mapping's madvise() hint, as an access carries it. */
+enum mlra_hint {
+	MLRA_HINT_NONE,
+	MLRA_HINT_SEQUENTIAL,
+	MLRA_HINT_RANDOM,	/* the kernel reads no more than asked */
+};
+
 int mlra_streams_alloc(unsigned int max);
 void mlra_streams_free(void);
 size_t mlra_streams_bytes(void);
 unsigned int mlra_streams_live(void);
 unsigned int mlra_streams_max(void);
 void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
-			enum mlra_access_kind kind, bool hinted);
+			enum mlra_access_kind kind, enum mlra_hint hint);
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async);
 void mlra_stream_release(struct file *file);

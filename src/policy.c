@@ -110,17 +110,25 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 
 /**
  * mlra_policy_prefetch() - the prefetch in force for a stream
+ * @pp: the knobs, and whether the kernel ignores the file's window
  * @actions: the action of each of the model's classes
  * @st: the stream's policy state, as mlra_policy_decide() left it
  *
- * Return: enum mlra_prefetch_kind.
+ * Return: enum mlra_prefetch_kind; MLRA_PF_FORWARD for a window larger
+ * than 0 where pp->no_window.
  */
-u8 mlra_policy_prefetch(const struct mlra_action *actions,
+u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
+			const struct mlra_action *actions,
 			const struct mlra_policy_state *st)
 {
+	const struct mlra_action *a;
+
 	if (!actions || st->applied == MLRA_NO_CLASS)
 		return MLRA_PF_NONE;
-	return actions[st->applied].prefetch;
+	a = &actions[st->applied];
+	if (pp->no_window && !a->prefetch && clamp_kb(a->window_kb, pp))
+		return MLRA_PF_FORWARD;
+	return a->prefetch;
 }
 
 static u32 min_u32(u32 a, u32 b)
@@ -147,6 +155,8 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 		return;
 	if (ps->kind == MLRA_PF_REVERSE) {
 		wasted = ps->last > ps->edge ? ps->last - ps->edge : 0;
+	} else if (ps->kind == MLRA_PF_FORWARD) {
+		wasted = ps->edge > ps->last ? ps->edge - ps->last : 0;
 	} else {
 		ahead = (s32)(ps->edge - ps->last) / ps->step - 1;
 		wasted = ahead > 0 ? (u32)ahead * ps->pages : 0;
@@ -172,7 +182,9 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
  * long (at most @max), before it. So the requests double on consecutive
  * accesses up to @max, then stay one to two of them ahead: the queue and
  * the disk have time to read them. A reader that leaves the area starts
- * over.
+ * over. A mapping's faults on pages already read are not seen
+ * (fault-around maps them): a reader found past the edge by up to a
+ * request has caught up, and the area goes on from where it is.
  */
 static int plan_reverse(struct mlra_prefetch_state *ps,
 			const struct mlra_access *cur, u32 max,
@@ -181,8 +193,10 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 {
 	u32 i = cur->index, size, start;
 
-	if (ps->kind == MLRA_PF_REVERSE && i >= ps->edge &&
-	    i - ps->edge < 4 * (u32)ps->size) {
+	if (ps->kind == MLRA_PF_REVERSE && i + ps->size >= ps->edge &&
+	    i < ps->edge + 4 * (u32)ps->size) {
+		if (i < ps->edge)
+			ps->edge = i;
 		ps->last = i;
 		if (i - ps->edge >= 2 * (u32)ps->size || !ps->edge || !max)
 			return 0;
@@ -205,6 +219,55 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 		return 0;
 	out->start = start;
 	out->pages = i - start;
+	return 1;
+}
+
+/*
+ * Forwards, for a file whose window the kernel ignores: once an access
+ * starts where the one before ended, 4 accesses' worth (at least 16
+ * pages) after it; then as backwards, mirrored: twice as long each time
+ * less than twice the last request lies ahead of the reader, up to @max.
+ * Never at or past the end of the file.
+ */
+static int plan_forward(struct mlra_prefetch_state *ps,
+			const struct mlra_history *h,
+			const struct mlra_access *cur, u64 file_pages, u32 max,
+			struct mlra_prefetch_range *out,
+			struct mlra_prefetch_acct *acct)
+{
+	const struct mlra_access *prev;
+	u32 end = cur->index + cur->pages, size, start;
+
+	if (ps->kind == MLRA_PF_FORWARD && cur->index <= ps->edge + ps->size &&
+	    end + 4 * (u32)ps->size > ps->edge) {
+		if (end > ps->edge)
+			ps->edge = end;
+		if (end > ps->last)
+			ps->last = end;
+		if (ps->edge - end >= 2 * (u32)ps->size || !max)
+			return 0;
+		size = min_u32(2 * (u32)ps->size, max);
+	} else {
+		mlra_prefetch_close(ps, acct);
+		prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
+		if (ps->hold || !max || h->count < 2 ||
+		    prev->index + prev->pages != cur->index)
+			return 0;
+		size = min_u32(4 * (u32)cur->pages < 16 ? 16 :
+			       4 * (u32)cur->pages, max);
+		ps->edge = end;
+		ps->last = end;
+	}
+	ps->kind = MLRA_PF_FORWARD;
+	ps->size = size;
+	start = ps->edge;
+	if (start >= file_pages)
+		return 0;
+	size = min_u32(size, file_pages - start);
+	ps->edge += size;
+	ps->asked += size;
+	out->start = start;
+	out->pages = size;
 	return 1;
 }
 
@@ -303,7 +366,7 @@ none:
  * @h: the stream's history, the access just made last
  * @file_pages: pages in the file: nothing at or past its end is asked for
  * @max_pages: the most pages one request asks for, or a stride stream
- *	asks ahead (prefetch_max_kb)
+ *	asks ahead (prefetch_max_kb; forwards, at most the file's window)
  * @out: at least MLRA_PF_MAX_RANGES ranges
  * @acct: pages of an area that ended here are added to it
  *
@@ -334,6 +397,9 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
 	if (kind == MLRA_PF_REVERSE)
 		return plan_reverse(ps, cur, max_pages, out, acct);
+	if (kind == MLRA_PF_FORWARD)
+		return plan_forward(ps, h, cur, file_pages, max_pages, out,
+				    acct);
 	return plan_stride(ps, h, cur, file_pages, max_pages, out, acct);
 }
 

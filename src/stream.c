@@ -44,6 +44,7 @@
  * @since_decision: accesses since the last decision
  * @changed: mlra's window is in force, not the file's own
  * @hinted: the application gave a readahead hint for this file
+ * @random: the kernel reads no more than asked for it (a RANDOM hint)
  * @prefetch: the prefetch in force, enum mlra_prefetch_kind
  * @policy: the policy's memory
  * @pf: the prefetch planner's memory
@@ -60,6 +61,7 @@ struct mlra_stream {
 	u16 since_decision;
 	bool changed;
 	bool hinted;
+	bool random;
 	u8 prefetch;
 	struct mlra_policy_state policy;
 	struct mlra_prefetch_state pf;
@@ -216,6 +218,7 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	 */
 	e->hinted = e->original_pages !=
 		    READ_ONCE(inode_to_bdi(file_inode(file))->ra_pages);
+	e->random = false;
 	WRITE_ONCE(e->file, file);
 	return true;
 }
@@ -226,12 +229,13 @@ static u64 file_pages(struct file *file)
 	return DIV_ROUND_UP_ULL(i_size_read(file_inode(file)), PAGE_SIZE);
 }
 
-/* An application's hint: FADV_RANDOM, or a window that is neither the
- * file's own nor mlra's (FADV_SEQUENTIAL doubles it).
+/* An application's hint: FADV_RANDOM (noted in @e->random), or a window
+ * that is neither the file's own nor mlra's (FADV_SEQUENTIAL doubles it).
  */
 static bool stream_hinted(struct mlra_stream *e, u32 now)
 {
-	return (READ_ONCE(e->file->f_mode) & FMODE_RANDOM) ||
+	e->random |= !!(READ_ONCE(e->file->f_mode) & FMODE_RANDOM);
+	return e->random ||
 	       now != (e->changed ? e->set_pages : e->original_pages);
 }
 
@@ -240,6 +244,7 @@ static void stream_decide(struct mlra_stream *e)
 {
 	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
 	u64 size = file_pages(e->file);
+	bool respect = READ_ONCE(mlra_knobs.respect_hints);
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
@@ -252,6 +257,7 @@ static void stream_decide(struct mlra_stream *e)
 	u64 t;
 
 	e->hinted |= stream_hinted(e, now);
+	pp.no_window = e->random && !respect;
 	mlra_features(&e->history, now, size, f);
 	t = ktime_get_mono_fast_ns();
 	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
@@ -261,11 +267,11 @@ static void stream_decide(struct mlra_stream *e)
 	mlra_count_decision(v.class);
 	/* Prefetch, as a window, only in mode on and for unhinted files. */
 	e->prefetch = MLRA_PF_NONE;
-	if (v.prefetch && !(e->hinted && READ_ONCE(mlra_knobs.respect_hints)) &&
+	if (v.prefetch && !(e->hinted && respect) &&
 	    READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON)
 		e->prefetch = v.prefetch;
 	if (v.window != now) {
-		if (e->hinted && READ_ONCE(mlra_knobs.respect_hints))
+		if (e->hinted && respect)
 			mlra_count(MLRA_STAT_HINTED_SKIPS);
 		else if (READ_ONCE(mlra_knobs.mode) != MLRA_MODE_ON)
 			mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
@@ -292,11 +298,14 @@ static void stream_prefetch(struct mlra_stream *e)
 	struct mlra_prefetch_acct acct = {};
 	u8 kind = READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON ?
 		  e->prefetch : MLRA_PF_NONE;
+	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
 	int i, n;
 
+	/* Forwards, no further than the window the hint made the kernel drop. */
+	if (kind == MLRA_PF_FORWARD)
+		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
-			       READ_ONCE(mlra_knobs.prefetch_max_kb) >>
-			       (PAGE_SHIFT - 10), r, &acct);
+			       max, r, &acct);
 	for (i = 0; i < n; i++)
 		mlra_prefetch_queue(e->file, r[i].start, r[i].pages);
 	count_acct(&acct);
@@ -333,13 +342,13 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
  * @index: its first page
  * @pages: pages asked for, at least 1
  * @kind: enum mlra_access_kind
- * @hinted: the access carries an application's hint (madvise)
+ * @hint: the access's hint (madvise), enum mlra_hint
  *
  * Called from the probe handlers: no sleep, no allocation, no lock shared
  * by all CPUs. An access to a file whose entry another CPU holds is lost.
  */
 void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
-			enum mlra_access_kind kind, bool hinted)
+			enum mlra_access_kind kind, enum mlra_hint hint)
 {
 	struct mlra_stream *e = stream_slot(file, true);
 	struct mlra_access a = {
@@ -355,7 +364,8 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 	}
 	if (stream_claim(e, file, true)) {
 		e->last_used = jiffies;
-		e->hinted |= hinted;
+		e->hinted |= hint != MLRA_HINT_NONE;
+		e->random |= hint == MLRA_HINT_RANDOM;
 		if (mlra_history_add(&e->history, &a)) {
 			stream_log(e, kind == MLRA_ACCESS_FAULT ?
 				   MLRA_LOG_FAULT : MLRA_LOG_READ, index, pages);

@@ -110,9 +110,10 @@ static void mlra_log_streams(struct kunit *test)
 		kunit_skip(test, "no shmem file");
 	KUNIT_ASSERT_EQ(test, log_start(), 0);
 	preempt_disable();
-	mlra_stream_access(f, 3, 2, MLRA_ACCESS_READ, false);
-	mlra_stream_access(g, 9, 1, MLRA_ACCESS_FAULT, false);
-	mlra_stream_access(g, 9, 1, MLRA_ACCESS_FAULT, false);	/* a retry */
+	mlra_stream_access(f, 3, 2, MLRA_ACCESS_READ, MLRA_HINT_NONE);
+	mlra_stream_access(g, 9, 1, MLRA_ACCESS_FAULT, MLRA_HINT_NONE);
+	/* a retry */
+	mlra_stream_access(g, 9, 1, MLRA_ACCESS_FAULT, MLRA_HINT_NONE);
 	mlra_stream_release(f);
 	mlra_stream_release(g);
 	preempt_enable();

@@ -51,7 +51,7 @@ static u32 decide(struct mlra_policy_params *pp, struct mlra_policy_state *st,
 
 static void mlra_policy_hysteresis(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2 };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -70,7 +70,7 @@ static void mlra_policy_hysteresis(struct kunit *test)
 
 static void mlra_policy_low_confidence(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2 };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -90,7 +90,7 @@ static void mlra_policy_low_confidence(struct kunit *test)
 
 static void mlra_policy_clamps(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 64, 1024, 0, 1 };
+	struct mlra_policy_params pp = { 64, 1024, 0, 1, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -102,7 +102,7 @@ static void mlra_policy_clamps(struct kunit *test)
 
 static void mlra_policy_no_model(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 0, 1 };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -112,25 +112,51 @@ static void mlra_policy_no_model(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.applied, MLRA_NO_CLASS);
 }
 
-/* A prefetch class is applied like any other, with the kernel's window. */
+/*
+ * A prefetch class is applied like any other, with the kernel's window;
+ * where the kernel ignores the window, a window above 0 reads forwards.
+ */
 static void mlra_policy_prefetch_class(struct kunit *test)
 {
 	static const struct mlra_action actions[] = {
-		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE },
+		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE }, { false, 0 },
+		{ true },
 	};
-	struct mlra_policy_params pp = { 0, 4096, 0, 1 };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false };
 	struct mlra_prediction p = { .class = 1 };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
-	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st), MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_NONE);
 	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st), 32);
-	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st),
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_REVERSE);
+	pp.no_window = true;
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
 			MLRA_PF_REVERSE);
 	p.class = 0;
 	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st), 512);
-	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(actions, &st), MLRA_PF_NONE);
-	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(NULL, &st), MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_FORWARD);
+	pp.no_window = false;
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, NULL, &st),
+			MLRA_PF_NONE);
+	/* Window 0, unless the floor raises it; "keep": nothing forwards. */
+	pp.no_window = true;
+	p.class = 2;
+	mlra_policy_decide(&pp, actions, &p, 32, &st);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_NONE);
+	pp.min_ra_kb = 64;
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_FORWARD);
+	p.class = 3;
+	mlra_policy_decide(&pp, actions, &p, 32, &st);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_NONE);
 }
 
 /*
@@ -229,6 +255,66 @@ static void mlra_prefetch_reverse(struct kunit *test)
 	mlra_prefetch_close(&ps, &acct);
 	KUNIT_EXPECT_EQ(test, acct.used, 10);
 	KUNIT_EXPECT_EQ(test, acct.wasted, 0);
+
+	/* A mapping's reader is seen only below what was read: up to a
+	 * request below the edge, the area goes on from there, twice as
+	 * long; the pages it skipped are not counted as asked.
+	 */
+	FRESH();
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 1000, 1, 4096), "984+16 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 983, 1, 4096), "951+32 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 940, 1, 4096), "876+64 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 870, 1, 4096), "742+128 ");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	/* Further down, it starts over: 240 asked, 128 not reached. */
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 100, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 112);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 128);
+}
+
+static void mlra_prefetch_forward(struct kunit *test)
+{
+	struct mlra_prefetch_acct acct;
+	struct mlra_prefetch_state ps;
+	struct mlra_history h;
+	char b[64];
+	u32 i;
+
+	/* Nothing until an access starts where the one before ended ... */
+	FRESH();
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 0, 1, 1 << 20), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 5, 1, 1 << 20), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 6, 1, 1 << 20), "7+16 ");
+	/* ... then twice as long on each access, up to 512 ... */
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 7, 1, 1 << 20), "23+32 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 8, 1, 1 << 20), "55+64 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 9, 1, 1 << 20), "119+128 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 10, 1, 1 << 20), "247+256 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 11, 1, 1 << 20), "503+512 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 12, 1, 1 << 20), "1015+512 ");
+	/* ... nothing while two requests lie ahead ... */
+	for (i = 13; i < 503; i++)
+		KUNIT_EXPECT_STREQ(test, PLAN(3, i, 1, 1 << 20), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 503, 1, 1 << 20), "1527+512 ");
+	/* ... a mapping's reader seen only past them has caught up ... */
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 2100, 1, 1 << 20), "2101+512 ");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	/* ... and a jump back leaves the area: 2544 asked, the last 512 not
+	 * reached.
+	 */
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 30, 1, 1 << 20), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 2032);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 512);
+
+	/* Never at or past the end of the file. */
+	FRESH();
+	PLAN(3, 90, 2, 100);
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 92, 2, 100), "94+6 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 94, 2, 100), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 98, 2, 100), "");
+	mlra_prefetch_close(&ps, &acct);
+	KUNIT_EXPECT_EQ(test, acct.used, 6);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 0);
 }
 
 static void mlra_prefetch_stride(struct kunit *test)
@@ -283,6 +369,7 @@ static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_action_parse_table),
 	KUNIT_CASE(mlra_policy_prefetch_class),
 	KUNIT_CASE(mlra_prefetch_reverse),
+	KUNIT_CASE(mlra_prefetch_forward),
 	KUNIT_CASE(mlra_prefetch_stride),
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),

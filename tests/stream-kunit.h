@@ -22,7 +22,7 @@ static int stream_entries(struct file *file)
 
 static void read_once(struct file *file, u32 index)
 {
-	mlra_stream_access(file, index, 1, MLRA_ACCESS_READ, false);
+	mlra_stream_access(file, index, 1, MLRA_ACCESS_READ, MLRA_HINT_NONE);
 }
 
 static struct file *test_file(struct kunit *test)

@@ -12,6 +12,9 @@
  *              reads backwards (mlra_prefetch_plan())
  *   "stride"   the kernel's own window, and prefetch the next strides of
  *              a stream that steps over gaps
+ * For a file whose window the kernel ignores (a RANDOM hint mlra may
+ * override), a window larger than 0 becomes prefetch of the pages after a
+ * stream that reads forwards: the kernel would read none.
  * Any other name means "keep": where mlra cannot tell, the kernel decides.
  */
 #ifndef _MLRA_POLICY_H
@@ -40,6 +43,7 @@ enum mlra_prefetch_kind {
 	MLRA_PF_NONE,
 	MLRA_PF_REVERSE,
 	MLRA_PF_STRIDE,
+	MLRA_PF_FORWARD,
 };
 
 /**
@@ -60,12 +64,15 @@ struct mlra_action {
  * @max_ra_kb: largest window mlra sets
  * @min_confidence: below this, the answer counts as the kernel's own window
  * @hysteresis: decisions in a row a new choice must win to take effect
+ * @no_window: the kernel reads nothing ahead for the file (a RANDOM hint
+ *	mlra may override): a window becomes forward prefetch
  */
 struct mlra_policy_params {
 	u32 min_ra_kb;
 	u32 max_ra_kb;
 	s32 min_confidence;
 	u8 hysteresis;
+	bool no_window;
 };
 
 /**
@@ -82,12 +89,14 @@ struct mlra_policy_state {
 
 /**
  * struct mlra_prefetch_state - a stream's prefetch memory, 24 bytes
- * @edge: reverse: the first page asked for so far; stride: the next
- *	position not asked for yet
- * @last: the reader's last access in the area asked for
+ * @edge: reverse: the first page asked for so far; forward: the first
+ *	page past them; stride: the next position not asked for yet
+ * @last: the reader's last access in the area asked for (forward: the
+ *	page past its furthest)
  * @asked: pages asked for in the area
  * @step: stride: the step, in pages (negative: backwards)
- * @size: reverse: pages of the last request; stride: strides asked ahead
+ * @size: reverse, forward: pages of the last request; stride: strides
+ *	asked ahead
  * @pages: stride: pages of each range
  * @hold: accesses left without prefetch (backing off)
  * @kind: what the fields above belong to; MLRA_PF_NONE: no area
@@ -138,7 +147,8 @@ struct mlra_prefetch_range {
 #define MLRA_PF_STRIDES		4
 
 void mlra_action_parse(const char *name, struct mlra_action *a);
-u8 mlra_policy_prefetch(const struct mlra_action *actions,
+u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
+			const struct mlra_action *actions,
 			const struct mlra_policy_state *st);
 void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 			 struct mlra_prefetch_acct *acct);

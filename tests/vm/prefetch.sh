@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # mlra's prefetch on the test host, with the fixture model
-# tests/models/prefetch.txt: a reverse and a strided reader get prefetch
-# and read the same bytes as with mlra off, a random reader gets none, the
+# tests/models/prefetch.txt: a reverse and a strided reader, by pread and
+# through a mapping, get prefetch and read the same bytes as with mlra
+# off; a sequential reader under a RANDOM hint gets forward prefetch only
+# with respect_hints=0, and the same bytes; a random reader gets none, the
 # in-flight cap holds, and a file truncated under prefetch and rmmod during
 # prefetch cause no error (the runner fails a kernel log with a warning).
 # Expects mlra not loaded, /data/models/prefetch.mlra and /data/swap.dat.
@@ -21,18 +23,39 @@ grown() {
 check "insmod" insmod "$KO" default_model=0
 dd if=/data/models/prefetch.mlra of=$KNOBS/model bs=64k 2>/dev/null
 
-for p in "reverse $FILE 4k" "stride $FILE 4k 60k"; do
+# same NAME ARGS...: mlra-gen -p ARGS reads the same with mlra on as off;
+# the prefetch requests it made are in $n.
+same() {
+	name=$1
+	shift
 	echo off >$KNOBS/mode
 	cold
-	want=$(mlra-gen -p $p | md5sum)
+	want=$(mlra-gen -p "$@" | md5sum)
 	echo on >$KNOBS/mode
 	cold
 	b=$(stat_value prefetch_requests)
-	got=$(mlra-gen -p $p | md5sum)
+	got=$(mlra-gen -p "$@" | md5sum)
 	n=$(grown prefetch_requests "$b")
-	check "a ${p%% *} reader gets prefetch ($n requests)" test "$n" -gt 0
-	check_eq "the ${p%% *} reader reads what it reads with mlra off" \
+	check_eq "the $name reader reads what it reads with mlra off" \
 		"$want" "$got"
+}
+
+for p in "reverse $FILE 4k" "stride $FILE 4k 60k" "-m reverse $FILE 4k" \
+	"-m stride $FILE 4k 60k"; do
+	same "$p" $p
+	check "a $p reader gets prefetch ($n requests)" test "$n" -gt 0
+done
+
+# A RANDOM hint for a file read from start to end: the kernel reads no
+# more than asked; mlra too, unless told not to respect hints.
+for p in "-r forward $FILE 16k" "-m -r forward $FILE 4k"; do
+	same "$p" $p
+	check_eq "a $p reader gets no prefetch" 0 "$n"
+	echo 0 >$KNOBS/respect_hints
+	same "$p, hints not respected," $p
+	check "a $p reader, hints not respected, gets prefetch ($n requests)" \
+		test "$n" -gt 0
+	echo 1 >$KNOBS/respect_hints
 done
 
 cold
