@@ -222,12 +222,21 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 	return 1;
 }
 
+/* Requests from this many pages on leave a sentinel page for a mapping. */
+#define MLRA_PF_SENTINEL_MIN	32
+
 /*
  * Forwards, for a file whose window the kernel ignores: once an access
  * starts where the one before ended, 4 accesses' worth (at least 16
  * pages) after it; then as backwards, mirrored: twice as long each time
  * less than twice the last request lies ahead of the reader, up to @max.
- * Never at or past the end of the file.
+ * Never at or past the end of the file. A mapping's reader is seen only
+ * where a page is not read yet, so for a fault the page halfway through
+ * a request of MLRA_PF_SENTINEL_MIN pages or more is left out: the fault
+ * there asks for the next request while half of this one is ahead.
+ * Otherwise the reader, unseen, would reach the end of what was asked
+ * for and race the next request with faults of its own, a page each
+ * (on the test host, 8653 requests for 512 MiB instead of about 300).
  */
 static int plan_forward(struct mlra_prefetch_state *ps,
 			const struct mlra_history *h,
@@ -265,10 +274,18 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 		return 0;
 	size = min_u32(size, file_pages - start);
 	ps->edge += size;
-	ps->asked += size;
-	out->start = start;
-	out->pages = size;
-	return 1;
+	out[0].start = start;
+	out[0].pages = size;
+	if (cur->kind != MLRA_ACCESS_FAULT || size < MLRA_PF_SENTINEL_MIN) {
+		ps->asked += size;
+		return 1;
+	}
+	/* The page halfway is left out: the reader's fault there shows. */
+	out[0].pages = size / 2;
+	out[1].start = start + size / 2 + 1;
+	out[1].pages = size - size / 2 - 1;
+	ps->asked += size - 1;
+	return 2;
 }
 
 /* Strides a stride stream asks ahead, at most. */

@@ -163,11 +163,12 @@ static void mlra_policy_prefetch_class(struct kunit *test)
  * Add an access of @pages at @index to @h and plan for it: the ranges, as
  * "start+pages " each, in @buf; pages of areas that ended added to @acct.
  */
-static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
-			u8 kind, u32 index, u16 pages, u64 file_pages,
-			struct mlra_prefetch_acct *acct, char *buf, size_t len)
+static const char *plan_access(struct mlra_history *h,
+			       struct mlra_prefetch_state *ps, u8 kind,
+			       struct mlra_access a, u64 file_pages,
+			       struct mlra_prefetch_acct *acct, char *buf,
+			       size_t len)
 {
-	struct mlra_access a = { .index = index, .pages = pages };
 	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
 	size_t used = 0;
 	int n, i;
@@ -179,6 +180,15 @@ static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
 		used += scnprintf(buf + used, len - used, "%u+%u ", r[i].start,
 				  r[i].pages);
 	return buf;
+}
+
+static const char *plan(struct mlra_history *h, struct mlra_prefetch_state *ps,
+			u8 kind, u32 index, u16 pages, u64 file_pages,
+			struct mlra_prefetch_acct *acct, char *buf, size_t len)
+{
+	struct mlra_access a = { .index = index, .pages = pages };
+
+	return plan_access(h, ps, kind, a, file_pages, acct, buf, len);
 }
 
 #define PLAN(kind, index, pages, size) \
@@ -272,6 +282,12 @@ static void mlra_prefetch_reverse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acct.wasted, 128);
 }
 
+/* A fault on page @i, forward prefetch in force. */
+#define FAULT(i) \
+	plan_access(&h, &ps, MLRA_PF_FORWARD, (struct mlra_access){ \
+		    .index = (i), .pages = 1, .kind = MLRA_ACCESS_FAULT }, \
+		    1 << 20, &acct, b, sizeof(b))
+
 static void mlra_prefetch_forward(struct kunit *test)
 {
 	struct mlra_prefetch_acct acct;
@@ -305,6 +321,17 @@ static void mlra_prefetch_forward(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, PLAN(3, 30, 1, 1 << 20), "");
 	KUNIT_EXPECT_EQ(test, acct.used, 2032);
 	KUNIT_EXPECT_EQ(test, acct.wasted, 512);
+
+	/* Faults: the page halfway through a request of 32 pages or more
+	 * is left out, and the reader's fault there asks for the next.
+	 */
+	FRESH();
+	KUNIT_EXPECT_STREQ(test, FAULT(0), "");
+	KUNIT_EXPECT_STREQ(test, FAULT(1), "2+16 ");
+	KUNIT_EXPECT_STREQ(test, FAULT(2), "18+16 35+15 ");
+	KUNIT_EXPECT_STREQ(test, FAULT(34), "50+32 83+31 ");
+	KUNIT_EXPECT_STREQ(test, FAULT(82), "114+64 179+63 ");
+	KUNIT_EXPECT_EQ(test, ps.asked, 16 + 31 + 63 + 127);
 
 	/* Never at or past the end of the file. */
 	FRESH();
