@@ -136,6 +136,19 @@ static u32 min_u32(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
+/* The access @n back in @h: 1 is the newest. */
+static const struct mlra_access *back(const struct mlra_history *h, u32 n)
+{
+	return &h->ring[(h->head + MLRA_RING - n) % MLRA_RING];
+}
+
+/* A new area's first request: 4 accesses' worth, at least 16 pages. */
+static u32 first_size(const struct mlra_access *cur, u32 max)
+{
+	return min_u32(4 * (u32)cur->pages < 16 ? 16 : 4 * (u32)cur->pages,
+		       max);
+}
+
 /**
  * mlra_prefetch_close() - the reader leaves the area asked for
  * @ps: the stream's prefetch memory
@@ -206,8 +219,7 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 		mlra_prefetch_close(ps, acct);
 		if (ps->hold || !max)
 			return 0;
-		size = min_u32(4 * (u32)cur->pages < 16 ? 16 :
-			       4 * (u32)cur->pages, max);
+		size = first_size(cur, max);
 		ps->last = i;
 	}
 	start = i > size ? i - size : 0;
@@ -258,12 +270,11 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 		size = min_u32(2 * (u32)ps->size, max);
 	} else {
 		mlra_prefetch_close(ps, acct);
-		prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
+		prev = back(h, 2);
 		if (ps->hold || !max || h->count < 2 ||
 		    prev->index + prev->pages != cur->index)
 			return 0;
-		size = min_u32(4 * (u32)cur->pages < 16 ? 16 :
-			       4 * (u32)cur->pages, max);
+		size = first_size(cur, max);
 		ps->edge = end;
 		ps->last = end;
 	}
@@ -321,8 +332,8 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 
 	if (h->count < 3)
 		goto none;
-	prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
-	prev2 = &h->ring[(h->head + MLRA_RING - 3) % MLRA_RING];
+	prev = back(h, 2);
+	prev2 = back(h, 3);
 	step = (s32)(cur->index - prev->index);
 	if (step != (s32)(prev->index - prev2->index) ||
 	    (step < 0 ? -step : step) < MLRA_PF_MIN_STEP * (s32)n ||
@@ -411,7 +422,7 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 	}
 	if (kind == MLRA_PF_NONE)
 		return 0;
-	cur = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+	cur = back(h, 1);
 	if (kind == MLRA_PF_REVERSE)
 		return plan_reverse(ps, cur, max_pages, out, acct);
 	if (kind == MLRA_PF_FORWARD)
