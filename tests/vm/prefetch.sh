@@ -2,7 +2,8 @@
 # mlra's prefetch on the test host, with the fixture model
 # tests/models/prefetch.txt: a reverse and a strided reader, by pread and
 # through a mapping, get prefetch and read the same bytes as with mlra
-# off; a sequential reader under a RANDOM hint gets forward prefetch only
+# off (a strided one whose gaps the kernel's window reads through gets
+# none); a sequential reader under a RANDOM hint gets forward prefetch only
 # with respect_hints=0, and the same bytes; a random reader gets none, the
 # in-flight cap holds, and a file truncated under prefetch and rmmod during
 # prefetch cause no error (the runner fails a kernel log with a warning).
@@ -40,11 +41,17 @@ same() {
 		"$want" "$got"
 }
 
-for p in "reverse $FILE 4k" "stride $FILE 4k 60k" "-m reverse $FILE 4k" \
-	"-m stride $FILE 4k 60k"; do
+for p in "reverse $FILE 4k" "stride $FILE 4k 60k" "stride $FILE 4k 16k" \
+	"-m reverse $FILE 4k" "-m stride $FILE 4k 60k"; do
 	same "$p" $p
 	check "a $p reader gets prefetch ($n requests)" test "$n" -gt 0
 done
+
+# Gaps of one access: the kernel's window reads through them, and asking
+# for each stride alone would split its requests.
+same "stride $FILE 4k 4k" stride $FILE 4k 4k
+check_eq "a stride reader over gaps the kernel reads through gets no prefetch" \
+	0 "$n"
 
 # A RANDOM hint for a file read from start to end: the kernel reads no
 # more than asked; mlra too, unless told not to respect hints.
