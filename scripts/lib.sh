@@ -55,6 +55,19 @@ mlra_kernel_tree() {
 	echo "$_tree"
 }
 
+# mlra_profile NAME: print the disk profile NAME of scripts/vm as "IOPS
+# BYTES_PER_S DELAY_MS" (QEMU's throttle, 0 for none; dm-delay in the
+# guest, a request); fails for an unknown name.
+mlra_profile() {
+	case $1 in
+	none) echo 0 0 0 ;;
+	ssd) echo 20000 500000000 0 ;;
+	cloud) echo 3000 125000000 0 ;;
+	hdd) echo 150 120000000 4 ;;
+	*) return 1 ;;
+	esac
+}
+
 # mlra_readme_section NAME FILE: replace what README.md holds between the
 # lines "<!-- NAME start -->" and "<!-- NAME end -->" with FILE, so that
 # figures in the README come from the scripts that measure them.
