@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The workload families, run on the test host from /data, each with a cold
-# cache. Usage: sh families-guest.sh capture|bench
+# cache. Usage: sh families-guest.sh capture|bench|needs
 #   capture  (scripts/families capture) with mlra observing: each
 #            family's access log, taken with the disk's readahead off, in
 #            out/NAME.bin, and the disk's read counters before and after
@@ -10,6 +10,12 @@
 #            kernel alone) and mode on, off first in odd repetitions and
 #            on first in even ones; one line a run:
 #            RESULT NAME off|on SECONDS READS SECTORS
+#            then once more at once, mode off, from what is left in the
+#            cache: HOT NAME SECONDS
+#   needs    (scripts/families needs) each family once with the disk's
+#            readahead off, which reads each page the family touches
+#            (once, in a guest whose memory holds every file):
+#            NEED NAME SECTORS
 # N_RAND: reads of the random families (default 20000; fewer for slow
 # disks).
 LOG=/sys/kernel/debug/mlra/access_log
@@ -56,7 +62,19 @@ family() {
 				awk '{ print $3 - $1, $4 - $2 }')"
 		done
 		echo off >$KNOBS/mode
+		t=$(uptime_s)
+		(eval "$2") >/dev/null 2>&1
+		echo "HOT $1 $(echo "$t $(uptime_s)" | awk '{ print $2 - $1 }')"
 		echo "bench: $1 done" >&2
+		return
+	fi
+	if [ "$mode" = needs ]; then
+		echo 0 >$RA_KB
+		cold
+		before=$(disk)
+		(eval "$2") >/dev/null 2>&1 || echo "needs: $1 failed" >&2
+		echo "NEED $1 $(echo "$before $(disk)" | awk '{ print $4 - $2 }')"
+		echo "$ra_kb" >$RA_KB
 		return
 	fi
 	echo 0 >$RA_KB
