@@ -97,6 +97,7 @@ family() {
 
 fio_run() {
 	fio --eta=never --output=/dev/null --ioengine=psync --fadvise_hint=0 \
+		--invalidate=0 \
 		--randseed=1 --norandommap "$@"
 }
 
