@@ -345,10 +345,10 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 	if (step != (s32)(prev->index - prev2->index) ||
 	    span < 2 * (s32)n || span > (1 << 20))
 		goto none;
-	dist = (s32)(ps->edge - cur->index);
 	if (span < MLRA_PF_MIN_STEP * (s32)n && !(prev->miss && prev2->miss) &&
 	    !(ps->kind == MLRA_PF_STRIDE && ps->step == step))
 		goto none;
+	dist = (s32)(ps->edge - cur->index);
 	if (!max) {
 		/* Quiet: the area goes on while the steps do. */
 		if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
