@@ -68,6 +68,17 @@ mlra_profile() {
 	esac
 }
 
+# An awk function for the benchmarks' tables: median(A, K) of A[1..K]
+# (sorts A in place); awk "$MLRA_AWK_MEDIAN"'...'.
+MLRA_AWK_MEDIAN='function median(a, k,   i, j, v) {
+	for (i = 2; i <= k; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			v = a[j]; a[j] = a[j - 1]; a[j - 1] = v
+		}
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+'
+
 # mlra_readme_section NAME FILE: replace what README.md holds between the
 # lines "<!-- NAME start -->" and "<!-- NAME end -->" with FILE, so that
 # figures in the README come from the scripts that measure them.
