@@ -68,14 +68,25 @@ mlra_profile() {
 	esac
 }
 
-# An awk function for the benchmarks' tables: median(A, K) of A[1..K]
-# (sorts A in place); awk "$MLRA_AWK_MEDIAN"'...'.
-MLRA_AWK_MEDIAN='function median(a, k,   i, j, v) {
+# awk functions for the benchmarks' tables, which hold several runs of
+# each workload: keep(NAME, MODE) files the fields of the line being read
+# as one more run of NAME with mlra MODE (in the arrays runs and kept);
+# mid(NAME, MODE, C) is the median of field C over those runs.
+# awk "$MLRA_AWK_RUNS"'...'.
+MLRA_AWK_RUNS='function median(a, k,   i, j, v) {
 	for (i = 2; i <= k; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
 			v = a[j]; a[j] = a[j - 1]; a[j - 1] = v
 		}
 	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+function keep(f, md,   c, k) {
+	k = ++runs[f, md]
+	for (c = 1; c <= NF; c++) kept[f, md, k, c] = $c
+}
+function mid(f, md, c,   j, a) {
+	for (j = 1; j <= runs[f, md]; j++) a[j] = kept[f, md, j, c]
+	return median(a, runs[f, md])
 }
 '
 
