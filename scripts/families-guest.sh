@@ -15,13 +15,17 @@
 #   needs    (scripts/families needs) each family once with the disk's
 #            readahead off, which reads each page the family touches
 #            (once, in a guest whose memory holds every file):
-#            NEED NAME SECTORS
+#            NEED NAME SECTORS_READ SECTORS_WRITTEN
+#   warm     (scripts/families bench, in a guest whose memory holds
+#            every file) each family once to fill the cache, then once
+#            more from it: WARM NAME SECONDS
 # N_RAND: reads of the random families (default 20000; fewer for slow
-# disks).
+# disks). ONLY: if set, the names of the families to run (the others are
+# skipped).
 LOG=/sys/kernel/debug/mlra/access_log
 KNOBS=/sys/kernel/mm/mlra
 RA_KB=/sys/block/vda/queue/read_ahead_kb
-mode=${1:?capture or bench}
+mode=${1:?capture, bench, needs or warm}
 n_rand=${N_RAND:-20000}
 reps=${REPS:-1}
 ra_kb=$(cat $RA_KB)
@@ -48,6 +52,7 @@ uptime_s() {
 # on, pages read ahead are mapped by fault-around and a mapped page never
 # faults), and once as the kernel reads, for the disk's counters.
 family() {
+	case " ${ONLY:-$1} " in *" $1 "*) ;; *) return ;; esac
 	if [ "$mode" = bench ]; then
 		# Off first in odd repetitions, on first in even ones, so that
 		# what the order does (a warmed throttle, the page cache's
@@ -68,12 +73,23 @@ family() {
 		echo "bench: $1 done" >&2
 		return
 	fi
+	if [ "$mode" = warm ]; then
+		cold
+		(eval "$2") >/dev/null 2>&1 || echo "warm: $1 failed" >&2
+		t=$(uptime_s)
+		(eval "$2") >/dev/null 2>&1
+		echo "WARM $1 $(echo "$t $(uptime_s)" | awk '{ print $2 - $1 }')"
+		return
+	fi
 	if [ "$mode" = needs ]; then
 		echo 0 >$RA_KB
 		cold
-		before=$(disk)
+		# sectors read, then written (the throttle counts both)
+		before=$(awk '{ print $3, $7 }' /sys/block/vda/stat)
 		(eval "$2") >/dev/null 2>&1 || echo "needs: $1 failed" >&2
-		echo "NEED $1 $(echo "$before $(disk)" | awk '{ print $4 - $2 }')"
+		sync
+		echo "NEED $1 $(echo "$before $(awk '{ print $3, $7 }' /sys/block/vda/stat)" |
+			awk '{ print $3 - $1, $4 - $2 }')"
 		echo "$ra_kb" >$RA_KB
 		return
 	fi
