@@ -54,8 +54,9 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 /*
- * Numeric knobs: one show and one store for all, a table for the bounds.
- * min_ra_kb and max_ra_kb must keep min <= max; max_streams has a setter.
+ * Numeric knobs: one show and one store for all, each knob a variable with
+ * its bounds (one left out of mlra_attrs is an unused variable). min_ra_kb
+ * and max_ra_kb must keep min <= max; max_streams has a setter.
  */
 struct mlra_uint_knob {
 	struct kobj_attribute attr;
@@ -102,20 +103,39 @@ static ssize_t uint_knob_store(struct kobject *kobj,
 
 #define MLRA_KNOB_ATTR(name) __ATTR(name, 0600, uint_knob_show, uint_knob_store)
 
-static struct mlra_uint_knob mlra_uint_knobs[] = {
-	{ MLRA_KNOB_ATTR(min_ra_kb), &mlra_knobs.min_ra_kb, 0, 1048576 },
-	{ MLRA_KNOB_ATTR(max_ra_kb), &mlra_knobs.max_ra_kb, 4, 1048576 },
-	{ MLRA_KNOB_ATTR(decision_interval), &mlra_knobs.decision_interval,
-	  1, 1024 },
-	{ MLRA_KNOB_ATTR(min_confidence), &mlra_knobs.min_confidence,
-	  0, 65535 },
-	{ MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams, 16, 65536,
-	  mlra_set_max_streams },
-	{ MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1 },
-	{ MLRA_KNOB_ATTR(prefetch_max_kb), &mlra_knobs.prefetch_max_kb,
-	  0, 65536 },
-	{ MLRA_KNOB_ATTR(prefetch_inflight_kb),
-	  &mlra_knobs.prefetch_inflight_kb, 0, 1048576 },
+static struct mlra_uint_knob min_ra_kb_knob = {
+	MLRA_KNOB_ATTR(min_ra_kb), &mlra_knobs.min_ra_kb, 0, 1048576
+};
+
+static struct mlra_uint_knob max_ra_kb_knob = {
+	MLRA_KNOB_ATTR(max_ra_kb), &mlra_knobs.max_ra_kb, 4, 1048576
+};
+
+static struct mlra_uint_knob decision_interval_knob = {
+	MLRA_KNOB_ATTR(decision_interval), &mlra_knobs.decision_interval,
+	1, 1024
+};
+
+static struct mlra_uint_knob min_confidence_knob = {
+	MLRA_KNOB_ATTR(min_confidence), &mlra_knobs.min_confidence, 0, 65535
+};
+
+static struct mlra_uint_knob max_streams_knob = {
+	MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams, 16, 65536,
+	mlra_set_max_streams
+};
+
+static struct mlra_uint_knob respect_hints_knob = {
+	MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1
+};
+
+static struct mlra_uint_knob prefetch_max_kb_knob = {
+	MLRA_KNOB_ATTR(prefetch_max_kb), &mlra_knobs.prefetch_max_kb, 0, 65536
+};
+
+static struct mlra_uint_knob prefetch_inflight_kb_knob = {
+	MLRA_KNOB_ATTR(prefetch_inflight_kb), &mlra_knobs.prefetch_inflight_kb,
+	0, 1048576
 };
 
 static ssize_t model_info_show(struct kobject *kobj,
@@ -140,14 +160,14 @@ static BIN_ATTR_WO(model, MLRA_MODEL_MAX_SIZE);
 static struct attribute *mlra_attrs[] = {
 	&enabled_attr.attr,
 	&mode_attr.attr,
-	&mlra_uint_knobs[0].attr.attr,
-	&mlra_uint_knobs[1].attr.attr,
-	&mlra_uint_knobs[2].attr.attr,
-	&mlra_uint_knobs[3].attr.attr,
-	&mlra_uint_knobs[4].attr.attr,
-	&mlra_uint_knobs[5].attr.attr,
-	&mlra_uint_knobs[6].attr.attr,
-	&mlra_uint_knobs[7].attr.attr,
+	&min_ra_kb_knob.attr.attr,
+	&max_ra_kb_knob.attr.attr,
+	&decision_interval_knob.attr.attr,
+	&min_confidence_knob.attr.attr,
+	&max_streams_knob.attr.attr,
+	&respect_hints_knob.attr.attr,
+	&prefetch_max_kb_knob.attr.attr,
+	&prefetch_inflight_kb_knob.attr.attr,
 	&model_info_attr.attr,
 	NULL,
 };
