@@ -345,7 +345,7 @@ static void mlra_prefetch_forward(struct kunit *test)
 }
 
 /* A read of page @i that found it missing (@m 1) or not, strides in force. */
-#define READ(i, m) \
+#define STRIDE_READ(i, m) \
 	plan_access(&h, &ps, MLRA_PF_STRIDE, (struct mlra_access){ \
 		    .index = (i), .pages = 1, .miss = (m) }, \
 		    4096, &acct, b, sizeof(b))
@@ -381,17 +381,17 @@ static void mlra_prefetch_stride(struct kunit *test)
 	 * the last alone (they missed), and it goes on while they hit ...
 	 */
 	FRESH();
-	READ(0, 1);
-	READ(3, 1);
-	KUNIT_EXPECT_STREQ(test, READ(6, 1), "9+1 12+1 15+1 18+1 ");
-	KUNIT_EXPECT_STREQ(test, READ(9, 0), "21+1 24+1 27+1 30+1 ");
+	STRIDE_READ(0, 1);
+	STRIDE_READ(3, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(6, 1), "9+1 12+1 15+1 18+1 ");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(9, 0), "21+1 24+1 27+1 30+1 ");
 	/* ... not while one of the two found its page (read through). */
 	FRESH();
-	READ(0, 1);
-	READ(3, 0);
-	KUNIT_EXPECT_STREQ(test, READ(6, 1), "");
-	KUNIT_EXPECT_STREQ(test, READ(9, 1), "");
-	KUNIT_EXPECT_STREQ(test, READ(12, 1), "15+1 18+1 21+1 24+1 ");
+	STRIDE_READ(0, 1);
+	STRIDE_READ(3, 0);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(6, 1), "");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(9, 1), "");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(12, 1), "15+1 18+1 21+1 24+1 ");
 
 	/* Backwards, 8 pages every 64, stopping at page 0. */
 	KUNIT_EXPECT_STREQ(test, STEPS(320, -64, 8, 4096), "128+8 64+8 0+8 ");
