@@ -42,6 +42,11 @@ disk() {
 	awk '{ print $1, $3 }' /sys/block/vda/stat
 }
 
+# sectors: read and written so far (the throttle counts both)
+sectors() {
+	awk '{ print $3, $7 }' /sys/block/vda/stat
+}
+
 uptime_s() {
 	awk '{ print $1 }' /proc/uptime
 }
@@ -84,12 +89,10 @@ family() {
 	if [ "$mode" = needs ]; then
 		echo 0 >$RA_KB
 		cold
-		# sectors read, then written (the throttle counts both)
-		before=$(awk '{ print $3, $7 }' /sys/block/vda/stat)
+		before=$(sectors)
 		(eval "$2") >/dev/null 2>&1 || echo "needs: $1 failed" >&2
 		sync
-		echo "NEED $1 $(echo "$before $(awk '{ print $3, $7 }' /sys/block/vda/stat)" |
-			awk '{ print $3 - $1, $4 - $2 }')"
+		echo "NEED $1 $(echo "$before $(sectors)" | awk '{ print $3 - $1, $4 - $2 }')"
 		echo "$ra_kb" >$RA_KB
 		return
 	fi
