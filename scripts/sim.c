@@ -986,9 +986,6 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	for (c = 0; c < o->n_classes; c++) {
 		act[c].window = o->actions[c].keep || o->actions[c].prefetch ?
 				st->own_pages : o->actions[c].window_kb / 4;
-		/* "stride" reads with the largest window (policy.h). */
-		if (o->actions[c].prefetch == MLRA_PF_STRIDE)
-			act[c].window = MLRA_DEFAULT_MAX_RA_KB / 4;
 		act[c].prefetch = o->actions[c].prefetch;
 	}
 	for (d = 0; d < o->n_disks; d++) {

@@ -113,15 +113,14 @@ static void mlra_policy_no_model(struct kunit *test)
 }
 
 /*
- * A prefetch class is applied like any other, with the kernel's window
- * ("stride": the largest); where the kernel ignores the window, a window
- * above 0 reads forwards.
+ * A prefetch class is applied like any other, with the kernel's window;
+ * where the kernel ignores the window, a window above 0 reads forwards.
  */
 static void mlra_policy_prefetch_class(struct kunit *test)
 {
 	static const struct mlra_action actions[] = {
 		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE }, { false, 0 },
-		{ true }, { false, 0, MLRA_PF_STRIDE },
+		{ true },
 	};
 	struct mlra_policy_params pp = { 0, 4096, 0, 1, false };
 	struct mlra_prediction p = { .class = 1 };
@@ -158,19 +157,6 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 	mlra_policy_decide(&pp, actions, &p, 32, &st);
 	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
 			MLRA_PF_NONE);
-	/* "stride": the largest window, clamped, with its prefetch. */
-	p.class = 4;
-	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
-			1024);
-	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
-			MLRA_PF_STRIDE);
-	pp.max_ra_kb = 256;
-	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
-			64);
-	pp.min_ra_kb = 0;
-	pp.max_ra_kb = 0;
-	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
-			0);
 }
 
 /*

@@ -10,11 +10,8 @@
  *   "raN"      a window of N KiB, N a positive multiple of the page size
  *   "rev"      the kernel's own window, and prefetch before a stream that
  *              reads backwards (mlra_prefetch_plan())
- *   "stride"   the largest window (max_ra_kb), and prefetch the next
- *              strides of a stream that steps over gaps: where the
- *              kernel reads each stride alone it does not use the
- *              window, where its window reads through the gaps (small
- *              ones) the larger one takes fewer requests
+ *   "stride"   the kernel's own window, and prefetch the next strides of
+ *              a stream that steps over gaps
  * For a file whose window the kernel ignores (a RANDOM hint mlra may
  * override), a window larger than 0 becomes prefetch of the pages after a
  * stream that reads forwards: the kernel would read none.
