@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# The shipped model in mode on against mlra off, in the same boot, for
+# readers like none of the training families: no more than an eighth
+# more disk requests and sectors read (and 8 requests, 64 KiB, of slack).
+# Counts, not times: they do not depend on the host's speed. Where the
+# model cannot tell what such a reader does, the kernel must decide.
+# Usage: sh vm/default.sh [BLOB]   BLOB: a model to try instead
+# Expects mlra not loaded and /data/swap.dat.
+. ./vm/lib.sh
+FILE=/data/swap.dat
+
+check "insmod" insmod "$KO"
+[ -z "${1:-}" ] || check "$1 loads" dd if="$1" of=$KNOBS/model bs=64k
+
+# reads MODE ARGS...: "requests sectors" the disk served for mlra-gen
+# ARGS, from a cold cache, in mlra's mode MODE.
+reads() {
+	echo "$1" >$KNOBS/mode
+	shift
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	_before=$(awk '{ print $1, $3 }' /sys/block/vda/stat)
+	mlra-gen "$@" >/dev/null
+	echo "$_before $(awk '{ print $1, $3 }' /sys/block/vda/stat)" |
+		awk '{ print $3 - $1, $4 - $2 }'
+}
+
+for p in "-m reverse $FILE 4k" "-m stride $FILE 4k 4k" "reverse $FILE 64k" \
+	"stride $FILE 4k 4k" "stride $FILE 16k 16k" "stride $FILE 8k 24k"; do
+	off=$(reads off $p)
+	on=$(reads on $p)
+	name="a $(echo "$p" | sed "s| $FILE||") reader: disk requests and"
+	name="$name sectors with mlra on within 1/8 of off"
+	if echo "$off $on" | awk '{ exit !($3 <= $1 * 9 / 8 + 8 &&
+					  $4 <= $2 * 9 / 8 + 128) }'; then
+		ok "$name"
+	else
+		not_ok "$name" "off $off, on $on"
+	fi
+done
+echo off >$KNOBS/mode
+check "rmmod" rmmod mlra
+ok "default model tests ran to the end"
