@@ -141,15 +141,9 @@ struct sim_action {
  * SIM_KEEP_MARGIN of keep's cost to be chosen over it.
  */
 #define SIM_WASTE_NS		1000.0
-/*
- * The model's classes: the actions labels choose from (policy.h names).
- * "stride" comes before "ra4096": for a read() stream they have the same
- * window, so where its prefetch asks for nothing they tie, and the label
- * is "stride" both where the kernel reads a stride's gaps through and
- * where prefetch has already read the strides (which then look alike).
- */
+/* The model's classes: the actions labels choose from (policy.h names). */
 #define SIM_CLASSES	"keep", "off", "ra16", "ra64", "ra512", "ra1024", \
-			"ra2048", "stride", "ra4096", "rev"
+			"ra2048", "ra4096", "rev", "stride"
 #define SIM_KEEP_MARGIN		0.02
 
 /**

@@ -72,9 +72,7 @@ static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
  * An answer below the confidence floor counts as a vote for the kernel's
  * own window. A new choice takes effect once it has won pp->hysteresis
  * decisions in a row (at least one); until then the one in force stays.
- * With no model, the kernel's window is restored at once. "rev" keeps the
- * kernel's window, "stride" takes the largest unless pp->mapped (see
- * policy.h).
+ * With no model, the kernel's window is restored at once.
  *
  * Return: the window the file should have, in pages.
  */
@@ -105,8 +103,6 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 	if (st->applied == MLRA_NO_CLASS)
 		return original_pages;
 	a = &actions[st->applied];
-	if (a->prefetch == MLRA_PF_STRIDE && !pp->mapped)
-		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 	if (a->prefetch)
 		return original_pages;
 	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
