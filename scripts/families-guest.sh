@@ -144,6 +144,12 @@ family stride-4k "fio_run --name=s --filename=big.dat --rw=read:60k \
 	--bs=4k --size=256m"
 family stride-16k "fio_run --name=s --filename=big.dat \
 	--rw=read:240k --bs=16k"
+family stride-16k-gap-16k "fio_run --name=s --filename=big.dat \
+	--rw=read:16k --bs=16k --size=256m"
+family stride-4k-gap-12k "fio_run --name=s --filename=big.dat \
+	--rw=read:12k --bs=4k --size=256m"
+family stride-4k-gap-28k "fio_run --name=s --filename=big.dat \
+	--rw=read:28k --bs=4k --size=256m"
 family reverse-16k "mlra-gen reverse mid.dat 16k"
 family reverse-4k "mlra-gen reverse f1.dat 4k"
 family interleave-fds "fio_run --name=i --filename=big.dat --rw=read \

@@ -932,6 +932,8 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	u32 window;
 
 	(void)s;
+	mp->pp.mapped = mlra_history_last(&st->history)->kind ==
+			MLRA_ACCESS_FAULT;
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
 				    &st->policy);
@@ -981,11 +983,16 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	double cost[MLRA_MAX_CLASSES] = { 0 }, keep, rel;
 	bool out[MLRA_MAX_CLASSES] = { false };
 	struct sim_action act[MLRA_MAX_CLASSES];
+	bool mapped = mlra_history_last(&st->history)->kind ==
+		      MLRA_ACCESS_FAULT;
 	int c, d, best = 0;
 
 	for (c = 0; c < o->n_classes; c++) {
 		act[c].window = o->actions[c].keep || o->actions[c].prefetch ?
 				st->own_pages : o->actions[c].window_kb / 4;
+		/* "stride" reads with the largest window (policy.h). */
+		if (o->actions[c].prefetch == MLRA_PF_STRIDE && !mapped)
+			act[c].window = MLRA_DEFAULT_MAX_RA_KB / 4;
 		act[c].prefetch = o->actions[c].prefetch;
 	}
 	for (d = 0; d < o->n_disks; d++) {

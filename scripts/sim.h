@@ -141,9 +141,15 @@ struct sim_action {
  * SIM_KEEP_MARGIN of keep's cost to be chosen over it.
  */
 #define SIM_WASTE_NS		1000.0
-/* The model's classes: the actions labels choose from (policy.h names). */
+/*
+ * The model's classes: the actions labels choose from (policy.h names).
+ * "stride" comes before "ra4096": for a read() stream they have the same
+ * window, so where its prefetch asks for nothing they tie, and the label
+ * is "stride" both where the kernel reads a stride's gaps through and
+ * where prefetch has already read the strides (which then look alike).
+ */
 #define SIM_CLASSES	"keep", "off", "ra16", "ra64", "ra512", "ra1024", \
-			"ra2048", "ra4096", "rev", "stride"
+			"ra2048", "stride", "ra4096", "rev"
 #define SIM_KEEP_MARGIN		0.02
 
 /**

@@ -72,7 +72,9 @@ static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
  * An answer below the confidence floor counts as a vote for the kernel's
  * own window. A new choice takes effect once it has won pp->hysteresis
  * decisions in a row (at least one); until then the one in force stays.
- * With no model, the kernel's window is restored at once.
+ * With no model, the kernel's window is restored at once. "rev" keeps the
+ * kernel's window, "stride" takes the largest unless pp->mapped (see
+ * policy.h).
  *
  * Return: the window the file should have, in pages.
  */
@@ -103,6 +105,8 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 	if (st->applied == MLRA_NO_CLASS)
 		return original_pages;
 	a = &actions[st->applied];
+	if (a->prefetch == MLRA_PF_STRIDE && !pp->mapped)
+		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 	if (a->prefetch)
 		return original_pages;
 	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
@@ -155,7 +159,11 @@ static u32 first_size(const struct mlra_access *cur, u32 max)
  * @acct: the area's pages are added to it: what the reader never reached
  *	is wasted, the rest used
  *
- * A mostly wasted area holds prefetch back, longer each time in a row.
+ * A mostly wasted area holds prefetch back, longer each time in a row;
+ * so does a stride area the reader leaves before MLRA_PF_STRIDES strides
+ * (streams at equal distances in one file look like a stride for three
+ * accesses: asking for the next one's pages alone splits the kernel's
+ * readahead of it).
  * Called by the planner, and by the module as it forgets a stream.
  */
 void mlra_prefetch_close(struct mlra_prefetch_state *ps,
@@ -177,7 +185,9 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 	wasted = min_u32(wasted, ps->asked);
 	acct->used += ps->asked - wasted;
 	acct->wasted += wasted;
-	if (4 * (ps->asked - wasted) < MLRA_PF_GOOD * ps->asked) {
+	if (4 * (ps->asked - wasted) < MLRA_PF_GOOD * ps->asked ||
+	    (ps->kind == MLRA_PF_STRIDE &&
+	     ps->asked - wasted < MLRA_PF_STRIDES * (u32)ps->pages)) {
 		ps->hold = 16 << ps->backoff;
 		if (ps->backoff < MLRA_PF_MAX_BACKOFF)
 			ps->backoff++;

@@ -258,6 +258,7 @@ static void stream_decide(struct mlra_stream *e)
 
 	e->hinted |= stream_hinted(e, now);
 	pp.no_window = e->random && !respect;
+	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
 	mlra_features(&e->history, now, size, f);
 	t = ktime_get_mono_fast_ns();
 	mlra_model_decide(f, &pp, e->original_pages, &e->policy,

@@ -51,7 +51,7 @@ static u32 decide(struct mlra_policy_params *pp, struct mlra_policy_state *st,
 
 static void mlra_policy_hysteresis(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2, false };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -70,7 +70,7 @@ static void mlra_policy_hysteresis(struct kunit *test)
 
 static void mlra_policy_low_confidence(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2, false };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -90,7 +90,7 @@ static void mlra_policy_low_confidence(struct kunit *test)
 
 static void mlra_policy_clamps(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 64, 1024, 0, 1, false };
+	struct mlra_policy_params pp = { 64, 1024, 0, 1, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -102,7 +102,7 @@ static void mlra_policy_clamps(struct kunit *test)
 
 static void mlra_policy_no_model(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -113,16 +113,17 @@ static void mlra_policy_no_model(struct kunit *test)
 }
 
 /*
- * A prefetch class is applied like any other, with the kernel's window;
- * where the kernel ignores the window, a window above 0 reads forwards.
+ * A prefetch class is applied like any other, with the kernel's window
+ * ("stride": the largest); where the kernel ignores the window, a window
+ * above 0 reads forwards.
  */
 static void mlra_policy_prefetch_class(struct kunit *test)
 {
 	static const struct mlra_action actions[] = {
 		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE }, { false, 0 },
-		{ true },
+		{ true }, { false, 0, MLRA_PF_STRIDE },
 	};
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
 	struct mlra_prediction p = { .class = 1 };
 	struct mlra_policy_state st;
 
@@ -157,6 +158,25 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 	mlra_policy_decide(&pp, actions, &p, 32, &st);
 	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
 			MLRA_PF_NONE);
+	/* "stride": the largest window, clamped, with its prefetch. */
+	p.class = 4;
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
+			1024);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_STRIDE);
+	pp.max_ra_kb = 256;
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
+			64);
+	pp.min_ra_kb = 0;
+	pp.max_ra_kb = 4;
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
+			1);
+	/* Through a mapping, the window is read around every fault. */
+	pp.mapped = true;
+	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
+			32);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_STRIDE);
 }
 
 /*
@@ -392,6 +412,18 @@ static void mlra_prefetch_stride(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, STRIDE_READ(6, 1), "");
 	KUNIT_EXPECT_STREQ(test, STRIDE_READ(9, 1), "");
 	KUNIT_EXPECT_STREQ(test, STRIDE_READ(12, 1), "15+1 18+1 21+1 24+1 ");
+
+	/* Four streams of 16 pages at equal distances in one file look
+	 * like a stride for three accesses, and the reader leaves after
+	 * one: an area that ends before 4 strides did not pay, and holds
+	 * prefetch back like a wasted one.
+	 */
+	KUNIT_EXPECT_STREQ(test, STEPS(0, 1024, 16, 4096), "3072+16 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 3072, 16, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(2, 16, 16, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 16);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 0);
+	KUNIT_EXPECT_EQ(test, ps.hold, 16);
 
 	/* Backwards, 8 pages every 64, stopping at page 0. */
 	KUNIT_EXPECT_STREQ(test, STEPS(320, -64, 8, 4096), "128+8 64+8 0+8 ");

@@ -10,8 +10,13 @@
  *   "raN"      a window of N KiB, N a positive multiple of the page size
  *   "rev"      the kernel's own window, and prefetch before a stream that
  *              reads backwards (mlra_prefetch_plan())
- *   "stride"   the kernel's own window, and prefetch the next strides of
- *              a stream that steps over gaps
+ *   "stride"   prefetch the next strides of a stream that steps over
+ *              gaps, with the largest window (max_ra_kb) for read():
+ *              where the kernel reads each stride alone it does not
+ *              use the window, where its window reads through the gaps
+ *              (small ones) the larger one takes fewer requests. For a
+ *              mapping, the kernel's own window: it reads the window
+ *              around every fault it serves.
  * For a file whose window the kernel ignores (a RANDOM hint mlra may
  * override), a window larger than 0 becomes prefetch of the pages after a
  * stream that reads forwards: the kernel would read none.
@@ -66,6 +71,8 @@ struct mlra_action {
  * @hysteresis: decisions in a row a new choice must win to take effect
  * @no_window: the kernel reads nothing ahead for the file (a RANDOM hint
  *	mlra may override): a window becomes forward prefetch
+ * @mapped: the stream's last access was a fault on a mapping, where the
+ *	window is what the kernel reads around every fault it serves
  */
 struct mlra_policy_params {
 	u32 min_ra_kb;
@@ -73,6 +80,7 @@ struct mlra_policy_params {
 	s32 min_confidence;
 	u8 hysteresis;
 	bool no_window;
+	bool mapped;
 };
 
 /**
