@@ -913,14 +913,20 @@ int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len)
 			xrealloc(NULL, mlra_model_packed_size(&mp->m)));
 	for (i = 0; i < mp->m.n_classes; i++)
 		mlra_action_parse(mp->m.class_name[i], &mp->actions[i]);
-	/* The module's defaults (src/state.c). */
-	mp->pp = (struct mlra_policy_params){
+	return 0;
+}
+
+/* The policy's knobs for @st: the module's defaults (src/state.c). */
+static struct mlra_policy_params sim_params(struct sim_stream *st)
+{
+	return (struct mlra_policy_params){
 		.min_ra_kb = MLRA_DEFAULT_MIN_RA_KB,
 		.max_ra_kb = MLRA_DEFAULT_MAX_RA_KB,
 		.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
 		.hysteresis = MLRA_HYSTERESIS,
+		.mapped = mlra_history_last(&st->history)->kind ==
+			  MLRA_ACCESS_FAULT,
 	};
-	return 0;
 }
 
 /* What the module decides: mlra_infer(), then mlra_policy_decide(). */
@@ -928,17 +934,15 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			      const s32 *f)
 {
 	struct sim_model *mp = ctx;
+	struct mlra_policy_params pp = sim_params(st);
 	struct mlra_prediction p;
 	u32 window;
 
 	(void)s;
-	mp->pp.mapped = mlra_history_last(&st->history)->kind ==
-			MLRA_ACCESS_FAULT;
 	mlra_infer(&mp->m, f, &p);
-	window = mlra_policy_decide(&mp->pp, mp->actions, &p, st->own_pages,
+	window = mlra_policy_decide(&pp, mp->actions, &p, st->own_pages,
 				    &st->policy);
-	st->pf_kind = mlra_policy_prefetch(&mp->pp, mp->actions,
-					   &st->policy);
+	st->pf_kind = mlra_policy_prefetch(&pp, mp->actions, &st->policy);
 	return window;
 }
 
@@ -983,16 +987,12 @@ unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	double cost[MLRA_MAX_CLASSES] = { 0 }, keep, rel;
 	bool out[MLRA_MAX_CLASSES] = { false };
 	struct sim_action act[MLRA_MAX_CLASSES];
-	bool mapped = mlra_history_last(&st->history)->kind ==
-		      MLRA_ACCESS_FAULT;
+	struct mlra_policy_params pp = sim_params(st);
 	int c, d, best = 0;
 
 	for (c = 0; c < o->n_classes; c++) {
-		act[c].window = o->actions[c].keep || o->actions[c].prefetch ?
-				st->own_pages : o->actions[c].window_kb / 4;
-		/* "stride" reads with the largest window (policy.h). */
-		if (o->actions[c].prefetch == MLRA_PF_STRIDE && !mapped)
-			act[c].window = MLRA_DEFAULT_MAX_RA_KB / 4;
+		act[c].window = mlra_action_window(&pp, &o->actions[c],
+						   st->own_pages);
 		act[c].prefetch = o->actions[c].prefetch;
 	}
 	for (d = 0; d < o->n_disks; d++) {

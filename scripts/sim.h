@@ -179,12 +179,10 @@ struct sim_oracle {
  * policy and the knobs' defaults
  * @m: the model, packed
  * @actions: its classes' actions
- * @pp: the policy's knobs
  */
 struct sim_model {
 	struct mlra_model m;
 	struct mlra_action actions[MLRA_MAX_CLASSES];
-	struct mlra_policy_params pp;
 };
 
 int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len);

@@ -62,6 +62,29 @@ static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
 }
 
 /**
+ * mlra_action_window() - the window an action gives a file
+ * @pp: the knobs, and whether the stream reads through a mapping
+ * @a: the action
+ * @original_pages: the file's own window, as the kernel set it at open
+ *
+ * "keep" and "rev" keep the file's own window, "stride" takes the largest
+ * unless pp->mapped (see policy.h), the others theirs, within the clamps.
+ *
+ * Return: the window, in pages.
+ */
+u32 mlra_action_window(const struct mlra_policy_params *pp,
+		       const struct mlra_action *a, u32 original_pages)
+{
+	if (a->keep)
+		return original_pages;
+	if (a->prefetch == MLRA_PF_STRIDE && !pp->mapped)
+		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
+	if (a->prefetch)
+		return original_pages;
+	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
+}
+
+/**
  * mlra_policy_decide() - one decision for a stream
  * @pp: the knobs
  * @actions: the action of each of the model's classes
@@ -72,9 +95,7 @@ static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
  * An answer below the confidence floor counts as a vote for the kernel's
  * own window. A new choice takes effect once it has won pp->hysteresis
  * decisions in a row (at least one); until then the one in force stays.
- * With no model, the kernel's window is restored at once. "rev" keeps the
- * kernel's window, "stride" takes the largest unless pp->mapped (see
- * policy.h).
+ * With no model, the kernel's window is restored at once.
  *
  * Return: the window the file should have, in pages.
  */
@@ -84,7 +105,6 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		       struct mlra_policy_state *st)
 {
 	u8 choice = MLRA_NO_CLASS;
-	const struct mlra_action *a;
 
 	if (!p) {
 		mlra_policy_reset(st);
@@ -104,12 +124,7 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 
 	if (st->applied == MLRA_NO_CLASS)
 		return original_pages;
-	a = &actions[st->applied];
-	if (a->prefetch == MLRA_PF_STRIDE && !pp->mapped)
-		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
-	if (a->prefetch)
-		return original_pages;
-	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
+	return mlra_action_window(pp, &actions[st->applied], original_pages);
 }
 
 /**

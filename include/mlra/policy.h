@@ -155,6 +155,8 @@ struct mlra_prefetch_range {
 #define MLRA_PF_STRIDES		4
 
 void mlra_action_parse(const char *name, struct mlra_action *a);
+u32 mlra_action_window(const struct mlra_policy_params *pp,
+		       const struct mlra_action *a, u32 original_pages);
 u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 			const struct mlra_action *actions,
 			const struct mlra_policy_state *st);
