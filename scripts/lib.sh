@@ -56,14 +56,16 @@ mlra_kernel_tree() {
 }
 
 # mlra_profile NAME: print the disk profile NAME of scripts/vm as "IOPS
-# BYTES_PER_S DELAY_MS" (QEMU's throttle, 0 for none; dm-delay in the
-# guest, a request); fails for an unknown name.
+# BYTES_PER_S DELAY_MS ROTATIONAL" (QEMU's throttle, 0 for none; dm-delay
+# in the guest, a request; what the guest's disk says of itself in
+# queue/rotational, which virtio-blk cannot tell: 1 unless set); fails for
+# an unknown name.
 mlra_profile() {
 	case $1 in
-	none) echo 0 0 0 ;;
-	ssd) echo 20000 500000000 0 ;;
-	cloud) echo 3000 125000000 0 ;;
-	hdd) echo 150 120000000 4 ;;
+	none) echo 0 0 0 0 ;;
+	ssd) echo 20000 500000000 0 0 ;;
+	cloud) echo 3000 125000000 0 0 ;;
+	hdd) echo 150 120000000 4 1 ;;
 	*) return 1 ;;
 	esac
 }

@@ -28,6 +28,7 @@ static const char usage[] =
 	"       mlra-gen phases FILE BS N SEED       N sequential reads, then\n"
 	"                                            N random ones, repeated\n"
 	"                                            through the file\n"
+	"       mlra-gen random FILE BS N SEED       N reads at random blocks\n"
 	"BS in bytes; sizes may end in k or m.\n";
 
 static char *buf;
@@ -155,6 +156,12 @@ int main(int argc, char **argv)
 				read_at((rnd(&seed) % blocks) * (off_t)bs);
 			b += n;
 		}
+	} else if (!strcmp(argv[1], "random") && argc == 6) {
+		off_t n = number(argv[4]), i;
+		unsigned long long seed = number(argv[5]);
+
+		for (i = 0; i < n && blocks; i++)
+			read_at((rnd(&seed) % blocks) * (off_t)bs);
 	} else {
 		fputs(usage, stderr);
 		return 2;

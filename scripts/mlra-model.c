@@ -379,7 +379,7 @@ static int bench_decision(const struct mlra_model *m, long n)
 	for (k = 0; k < n; k++) {
 		state = state * 1103515245 + 12345;
 		h.ring[k & (MLRA_RING - 1)].index ^= state & 0xff;
-		mlra_features(&h, 32, 262144, f);
+		mlra_features(&h, 32, 262144, false, f);
 		mlra_infer(m, f, &p);
 		sum += mlra_policy_decide(&pp, actions, &p, 32, &st);
 	}

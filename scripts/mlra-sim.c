@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		cfg.policy = sim_model_decide;
 		cfg.ctx = &mp;
 	} else if (!strcmp(policy, "oracle")) {
-		sim_oracle_init(&oracle);
+		sim_oracle_init(&oracle, &cfg.disk);
 		cfg.policy = sim_oracle_decide;
 		cfg.ctx = &oracle;
 	} else if (strcmp(policy, "linux")) {

@@ -3,9 +3,12 @@
  * mlra-train: from access logs to mlra's model. Each log is replayed in
  * the simulator under the oracle (sim_oracle_decide()), which labels every
  * decision point with the cheapest action in hindsight; the features there
- * are those the module computes. A small MLP is trained on them in floating
- * point (deterministic: one thread, a fixed seed, a fixed order), quantized
- * to the engine's format and checked against it. Also reported: accuracy
+ * are those the module computes. Twice: on a disk that says it does not
+ * rotate (labels for it) and on one that rotates or may (labels safe on
+ * both disks the labels know), told apart by the feature MLRA_F_NONROT.
+ * A small MLP is trained on them in floating point (deterministic: one
+ * thread, a fixed seed, a fixed order), quantized to the engine's format
+ * and checked against it. Also reported: accuracy
  * per class and a leave-one-family-out table (trained without a family,
  * tested on it, in labels and in simulated time).
  *
@@ -342,6 +345,7 @@ static size_t quantize(const struct net *n, u8 *blob, size_t cap)
 static double sim_time(int fam, const char *disk, sim_policy_fn policy,
 		       void *ctx)
 {
+	struct sim_oracle oracle;
 	struct sim_config cfg;
 	struct sim_totals t;
 
@@ -349,6 +353,10 @@ static double sim_time(int fam, const char *disk, sim_policy_fn policy,
 	sim_disk_profile(disk, &cfg.disk);
 	cfg.policy = policy;
 	cfg.ctx = ctx;
+	if (policy == sim_oracle_decide) {
+		sim_oracle_init(&oracle, &cfg.disk);
+		cfg.ctx = &oracle;
+	}
 	sim_replay(&cfg, &traces[fam], &t);
 	return t.time_ns;
 }
@@ -363,12 +371,10 @@ static void leave_one_out(FILE *out, int hidden, int epochs,
 {
 	static u8 blob[MLRA_MODEL_MAX_SIZE];
 	static struct sim_model mp;
-	struct sim_oracle oracle;
 	struct net n;
 	int fam;
 	size_t k;
 
-	sim_oracle_init(&oracle);
 	fprintf(out, "\nleave one family out: accuracy, speedup over Linux (simulated)\n");
 	fprintf(out, "%-22s %8s %9s %11s %11s %11s %11s\n", "family", "samples",
 		"accuracy", "cloud mlra", "oracle", "hdd mlra", "oracle");
@@ -400,7 +406,7 @@ static void leave_one_out(FILE *out, int hidden, int epochs,
 			fprintf(out, " %10.2fx %10.2fx", linux_ns /
 				sim_time(fam, disks[d], sim_model_decide, &mp),
 				linux_ns / sim_time(fam, disks[d],
-						    sim_oracle_decide, &oracle));
+						    sim_oracle_decide, NULL));
 		}
 		fputc('\n', out);
 	}
@@ -433,12 +439,11 @@ int main(int argc, char **argv)
 	if (argc - i < 4 || hidden < 1 || hidden > MAX_HIDDEN || epochs < 1)
 		die(usage);
 
-	sim_oracle_init(&oracle);
-	oracle.sample = add_sample;
 	for (a = i + 3; a < argc; a++) {
 		struct sim_config cfg;
 		struct sim_totals t;
 		const char *base = strrchr(argv[a], '/');
+		int rot;
 
 		if (n_families == 64)
 			die("at most 64 traces");
@@ -446,19 +451,25 @@ int main(int argc, char **argv)
 		if (mlra_trace_load(argv[a], &traces[n_families]))
 			die("cannot read a trace");
 		data.family = n_families;
-		sim_default_config(&cfg);
-		cfg.policy = sim_oracle_decide;
-		cfg.ctx = &oracle;
 		/*
-		 * The states a well-steered stream goes through, and those
+		 * Replayed on the cloud disk, once as it is (it says it does
+		 * not rotate: labels for it alone) and once as a disk that
+		 * rotates or may (labels safe on cloud and hdd). Each time
+		 * the states a well-steered stream goes through, and those
 		 * of a stream with the kernel's own window, which is where
 		 * the model starts from.
 		 */
-		oracle.observe = false;
-		sim_replay(&cfg, &traces[n_families], &t);
-		oracle.observe = true;
-		sim_replay(&cfg, &traces[n_families], &t);
-		oracle.observe = false;
+		for (rot = 0; rot < 2; rot++) {
+			sim_default_config(&cfg);
+			cfg.disk.nonrot = !rot;
+			sim_oracle_init(&oracle, &cfg.disk);
+			oracle.sample = add_sample;
+			cfg.policy = sim_oracle_decide;
+			cfg.ctx = &oracle;
+			sim_replay(&cfg, &traces[n_families], &t);
+			oracle.observe = true;
+			sim_replay(&cfg, &traces[n_families], &t);
+		}
 		n_families++;
 	}
 	fit_inputs();

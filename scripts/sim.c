@@ -161,10 +161,10 @@ static bool map_get(const struct map *m, u64 key, u32 *val)
 int sim_disk_profile(const char *name, struct sim_disk *d)
 {
 	static const struct sim_disk profiles[] = {
-		{ "none", 0, 5000, 400e6, 320 },
-		{ "ssd", 0, 20000, 500e6, 320 },
-		{ "cloud", 0, 3000, 125e6, 320 },
-		{ "hdd", 4e6, 150, 120e6, 320 },
+		{ "none", 0, 5000, 400e6, 320, true },
+		{ "ssd", 0, 20000, 500e6, 320, true },
+		{ "cloud", 0, 3000, 125e6, 320, true },
+		{ "hdd", 4e6, 150, 120e6, 320, false },
 	};
 	size_t i;
 
@@ -628,20 +628,20 @@ static bool sim_read(struct sim *s, struct sim_stream *st, unsigned long index,
 }
 
 /* filemap_fault(): read-around on a miss, async readahead on a marker. */
-static bool sim_fault(struct sim *s, struct sim_stream *st,
+static void sim_fault(struct sim *s, struct sim_stream *st,
 		      unsigned long index)
 {
 	u32 i;
 
 	if (index >= s->files[st->file].size_pages)
-		return false;
+		return;
 	i = page_find(s, st->file, index);
 
 	if (i) {
 		if (st->ra_pages && s->pool[i].flags & PG_MARKER)
 			async_ra(s, st, i, index, st->ra_pages);
 		use(s, page_find(s, st->file, index));
-		return false;
+		return;
 	}
 	if (st->ra_pages) {
 		st->start = index > st->ra_pages / 2 ?
@@ -651,7 +651,6 @@ static bool sim_fault(struct sim *s, struct sim_stream *st,
 		do_ra(s, st, st->start, st->size, st->async_size);
 	}
 	use(s, need(s, st, index, false));
-	return true;
 }
 
 static u32 file_of(struct sim *s, const struct mlra_log_record *r)
@@ -696,11 +695,13 @@ static void decide(struct sim *s, struct sim_stream *st)
 	s32 f[MLRA_MAX_INPUTS] = { 0 };
 
 	mlra_features(&st->history, st->ra_pages,
-		      s->files[st->file].size_pages, f);
+		      s->files[st->file].size_pages, s->cfg.disk.nonrot, f);
 	st->ra_pages = s->cfg.policy(s->cfg.ctx, s, st, f);
 }
 
-/* The access of @r, after the application's own time for it. */
+/* The access of @r, after the application's own time for it; true if the
+ * module learns that it missed the cache.
+ */
 static bool run_access(struct sim *s, struct sim_stream *st,
 		       const struct mlra_log_record *r)
 {
@@ -710,7 +711,12 @@ static bool run_access(struct sim *s, struct sim_stream *st,
 	s->t.pages_asked += r->pages;
 	if (r->kind != MLRA_LOG_FAULT)
 		return sim_read(s, st, r->index, r->pages ? r->pages : 1);
-	return sim_fault(s, st, r->index);
+	/*
+	 * The module learns of a miss from page_cache_sync_ra(), which
+	 * read-around does not call: to it, a fault never misses.
+	 */
+	sim_fault(s, st, r->index);
+	return false;
 }
 
 /*
@@ -946,8 +952,13 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	return window;
 }
 
-/* The oracle with SIM_CLASSES, labelling for the cloud and hdd disks. */
-void sim_oracle_init(struct sim_oracle *o)
+/*
+ * The oracle with SIM_CLASSES, labelling for the replay's @disk. One that
+ * says it does not rotate is labelled for alone. One that rotates, or may
+ * (virtio-blk says it does whatever it stands on), gets labels that are
+ * not slower than the kernel on the cloud disk nor on hdd.
+ */
+void sim_oracle_init(struct sim_oracle *o, const struct sim_disk *disk)
 {
 	static const char * const names[] = { SIM_CLASSES };
 	size_t i;
@@ -956,6 +967,11 @@ void sim_oracle_init(struct sim_oracle *o)
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		mlra_action_parse(names[i], &o->actions[i]);
 	o->n_classes = ARRAY_SIZE(names);
+	if (disk->nonrot) {
+		o->disks[0] = *disk;
+		o->n_disks = 1;
+		return;
+	}
 	sim_disk_profile("cloud", &o->disks[0]);
 	sim_disk_profile("hdd", &o->disks[1]);
 	o->n_disks = 2;
@@ -970,8 +986,8 @@ void sim_oracle_init(struct sim_oracle *o)
  *
  * Each action is tried on each of the oracle's disks (sim_what_if()). An
  * action costing more than "keep" by over SIM_KEEP_MARGIN on any disk is
- * out: the model does not know the disk, and must not be slower than the
- * kernel on any. Of the others, the label is the one whose cost relative
+ * out: where the model cannot tell the disks apart, it must not be slower
+ * than the kernel on any. Of the others, the label is the one whose cost relative
  * to "keep", summed over the disks, is least; then the first class, in
  * class order, within SIM_KEEP_MARGIN of it: "keep" (class 0) unless
  * another saves more than that (where the gain is small, the kernel

@@ -17,7 +17,9 @@
 
 /**
  * struct sim_disk - how long a request takes: @latency_ns plus the longer
- * of 1/@iops and its bytes at @bytes_per_s; one request at a time
+ * of 1/@iops and its bytes at @bytes_per_s; one request at a time. The
+ * guest's queue says @nonrot (scripts/vm sets "rotational" to 0 for every
+ * profile but hdd): the model's MLRA_F_NONROT.
  */
 struct sim_disk {
 	const char *name;
@@ -25,6 +27,7 @@ struct sim_disk {
 	double iops;
 	double bytes_per_s;
 	unsigned int max_request_pages;
+	bool nonrot;
 };
 
 int sim_disk_profile(const char *name, struct sim_disk *d);
@@ -157,7 +160,8 @@ struct sim_action {
  * @actions: what each class does (mlra_action_parse() of its name);
  *	class 0 must be "keep"
  * @n_classes: how many
- * @disks: the disks an action's cost is summed over
+ * @disks: the disks an action's cost is summed over: the replay's own
+ *	where it says it does not rotate, else cloud and hdd
  * @n_disks: how many, at most 4
  * @sample: if set, called with each decision point's features and label
  * @sample_ctx: for @sample
@@ -188,7 +192,7 @@ struct sim_model {
 int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len);
 unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			      const s32 *f);
-void sim_oracle_init(struct sim_oracle *o);
+void sim_oracle_init(struct sim_oracle *o, const struct sim_disk *disk);
 double sim_what_if(struct sim *s, struct sim_stream *st,
 		   const struct sim_action *act, const struct sim_disk *disk);
 unsigned int sim_oracle_decide(void *ctx, struct sim *s, struct sim_stream *st,

@@ -20,6 +20,7 @@ const char * const mlra_feature_names[MLRA_NR_FEATURES] = {
 	[MLRA_F_FAULT] = "fault",
 	[MLRA_F_WINDOW] = "window",
 	[MLRA_F_POSITION] = "position",
+	[MLRA_F_NONROT] = "nonrot",
 };
 
 /**
@@ -101,12 +102,13 @@ static const struct mlra_access *held(const struct mlra_history *h, int i)
  * @h: the stream's history
  * @window_pages: the file's readahead window now (file->f_ra.ra_pages)
  * @file_pages: the file's size in pages
+ * @nonrot: the file's block device says it does not rotate
  * @f: MLRA_NR_FEATURES values, in enum mlra_feature order
  *
  * O(MLRA_RING), no allocation: safe in the probe handlers.
  */
 void mlra_features(const struct mlra_history *h, u32 window_pages,
-		   u64 file_pages, s32 *f)
+		   u64 file_pages, bool nonrot, s32 *f)
 {
 	u32 seq = 0, forward = 0, reverse = 0, reread = 0, same = 0;
 	u32 pages = 0, miss = 0, fault = 0, jump = 0, steps;
@@ -116,6 +118,7 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 
 	memset(f, 0, MLRA_NR_FEATURES * sizeof(*f));
 	f[MLRA_F_WINDOW] = mlra_log2_q4((u64)window_pages + 1);
+	f[MLRA_F_NONROT] = nonrot ? 1024 : 0;
 	if (!h->count)
 		return;
 

@@ -68,20 +68,28 @@ static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
  * @original_pages: the file's own window, as the kernel set it at open
  *
  * "keep" and "rev" keep the file's own window, "stride" takes the largest
- * unless pp->mapped (see policy.h), the others theirs, within the clamps.
+ * unless pp->mapped (see policy.h), the others theirs, within the clamps;
+ * through a mapping, at least MLRA_MAPPED_MIN_KB or the file's own.
  *
  * Return: the window, in pages.
  */
 u32 mlra_action_window(const struct mlra_policy_params *pp,
 		       const struct mlra_action *a, u32 original_pages)
 {
+	u32 kb = a->window_kb;
+
 	if (a->keep)
 		return original_pages;
 	if (a->prefetch == MLRA_PF_STRIDE && !pp->mapped)
 		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 	if (a->prefetch)
 		return original_pages;
-	return clamp_kb(a->window_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
+	if (pp->mapped && kb < MLRA_MAPPED_MIN_KB) {
+		kb = original_pages << (MLRA_PAGE_SHIFT - 10);
+		if (kb > MLRA_MAPPED_MIN_KB)
+			kb = MLRA_MAPPED_MIN_KB;
+	}
+	return clamp_kb(kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 
 #include <linux/backing-dev.h>
+#include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -229,6 +230,14 @@ static u64 file_pages(struct file *file)
 	return DIV_ROUND_UP_ULL(i_size_read(file_inode(file)), PAGE_SIZE);
 }
 
+/* The file's block device says it does not rotate ("rotational" 0). */
+static bool file_nonrot(struct file *file)
+{
+	struct block_device *bdev = file_inode(file)->i_sb->s_bdev;
+
+	return bdev && bdev_nonrot(bdev);
+}
+
 /* An application's hint: FADV_RANDOM (noted in @e->random), or a window
  * that is neither the file's own nor mlra's (FADV_SEQUENTIAL doubles it).
  */
@@ -259,7 +268,7 @@ static void stream_decide(struct mlra_stream *e)
 	e->hinted |= stream_hinted(e, now);
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
-	mlra_features(&e->history, now, size, f);
+	mlra_features(&e->history, now, size, file_nonrot(e->file), f);
 	t = ktime_get_mono_fast_ns();
 	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
 			  &e->model_gen, &v);

@@ -53,12 +53,16 @@ static void mlra_features_empty_and_single(struct kunit *test)
 	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
 	struct mlra_access a = { 10, 8, MLRA_ACCESS_FAULT, 1 };
 
-	mlra_features(&h, 32, 100, f);
+	mlra_features(&h, 32, 100, true, f);
 	want[MLRA_F_WINDOW] = 80;		/* log2(33) = 5 + 0/16 */
+	want[MLRA_F_NONROT] = 1024;		/* the device's, even with none */
+	expect_features(test, f, want);
+	mlra_features(&h, 32, 100, false, f);
+	want[MLRA_F_NONROT] = 0;
 	expect_features(test, f, want);
 
 	mlra_history_add(&h, &a);
-	mlra_features(&h, 32, 100, f);
+	mlra_features(&h, 32, 100, false, f);
 	want[MLRA_F_SIZE] = 48;			/* log2(8) */
 	want[MLRA_F_MISS] = 1024;		/* 1 of 1 access */
 	want[MLRA_F_FAULT] = 1024;
@@ -73,7 +77,7 @@ static void mlra_features_sequential(struct kunit *test)
 	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
 
 	add_run(&h, 16, 0, 4, 4);
-	mlra_features(&h, 32, 1024, f);
+	mlra_features(&h, 32, 1024, false, f);
 	want[MLRA_F_SEQ] = 1024;		/* 15 of 15 steps */
 	want[MLRA_F_SIZE] = 32;			/* log2(4) */
 	want[MLRA_F_WINDOW] = 80;
@@ -88,7 +92,7 @@ static void mlra_features_reverse(struct kunit *test)
 	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
 
 	add_run(&h, 16, 1000, -4, 4);
-	mlra_features(&h, 32, 1024, f);
+	mlra_features(&h, 32, 1024, false, f);
 	want[MLRA_F_REVERSE] = 1024;		/* each ends where the last began */
 	want[MLRA_F_STRIDE_SHARE] = 1024;	/* every step is -4 */
 	want[MLRA_F_STRIDE] = -32;		/* -log2(4) */
@@ -106,7 +110,7 @@ static void mlra_features_strided(struct kunit *test)
 	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
 
 	add_run(&h, 16, 0, 8, 1);
-	mlra_features(&h, 32, 1024, f);
+	mlra_features(&h, 32, 1024, false, f);
 	want[MLRA_F_FORWARD] = 1024;		/* gap 7 <= 32 */
 	want[MLRA_F_STRIDE_SHARE] = 1024;
 	want[MLRA_F_STRIDE] = 48;		/* log2(8) */
@@ -129,7 +133,7 @@ static void mlra_features_random(struct kunit *test)
 
 		mlra_history_add(&h, &a);
 	}
-	mlra_features(&h, 0, 1000, f);
+	mlra_features(&h, 0, 1000, false, f);
 	/* Last step 300 - 900 = -600; of the steps -480, 880, -600 one is
 	 * -600: 1024 / 3 = 341. log2(600) = 9 + 2/16 = 146.
 	 */
@@ -156,7 +160,7 @@ static void mlra_features_interleaved(struct kunit *test)
 		add_run(&h, 1, 4 * i, 0, 4);
 		add_run(&h, 1, 1000 + 4 * i, 0, 4);
 	}
-	mlra_features(&h, 32, 2048, f);
+	mlra_features(&h, 32, 2048, false, f);
 	/* Steps 1000, -996, 1000, -996, 1000: 3 of 5 are the last one. */
 	want[MLRA_F_STRIDE_SHARE] = 614;
 	want[MLRA_F_STRIDE] = 159;		/* log2(1000) = 9 + 15/16 */
@@ -181,14 +185,14 @@ static void mlra_features_phases(struct kunit *test)
 	add_run(&h, 1, 900, 0, 4);
 	add_run(&h, 1, 300, 0, 4);
 	KUNIT_EXPECT_EQ(test, h.count, MLRA_RING);
-	mlra_features(&h, 32, 1024, f);
+	mlra_features(&h, 32, 1024, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 750);	/* 11 of 15 steps */
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_REVERSE], 0);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_POSITION], 300);
 	/* A re-read: the next access overlaps page 300. */
 	add_run(&h, 1, 302, 0, 4);
-	mlra_features(&h, 32, 1024, f);
+	mlra_features(&h, 32, 1024, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 68);	/* 1 of 15 */
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 682);	/* 10 of 15 */
 }

@@ -100,6 +100,30 @@ static void mlra_policy_clamps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 2, 0), 32);
 }
 
+/*
+ * Through a mapping, no window below MLRA_MAPPED_MIN_KB (64 KiB, 16
+ * pages), or the file's own if that is smaller; the clamps still apply.
+ */
+static void mlra_policy_mapped_minimum(struct kunit *test)
+{
+	static const struct mlra_action off = { false, 0 }, ra16 = { false, 16 };
+	static const struct mlra_action ra2048 = { false, 2048 };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, true };
+
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 32), 16);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra16, 32), 16);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 8), 8);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 0), 0);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra2048, 32), 512);
+	pp.max_ra_kb = 32;
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 32), 8);
+	/* read() streams get what they ask for. */
+	pp.max_ra_kb = 4096;
+	pp.mapped = false;
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 32), 0);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra16, 32), 4);
+}
+
 static void mlra_policy_no_model(struct kunit *test)
 {
 	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
@@ -455,6 +479,7 @@ static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),
 	KUNIT_CASE(mlra_policy_clamps),
+	KUNIT_CASE(mlra_policy_mapped_minimum),
 	KUNIT_CASE(mlra_policy_no_model),
 	{}
 };

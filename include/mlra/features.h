@@ -72,6 +72,11 @@ struct mlra_history {
  *	(Q4)
  * @MLRA_F_POSITION: where the last access is in the file, Q10 (1024 at
  *	the end); 0 for an empty file
+ * @MLRA_F_NONROT: 1024 if the file's block device says it does not rotate
+ *	(its queue's "rotational" is 0: no seeks, so small requests cost
+ *	little more than large ones), 0 if it rotates or may (the default of
+ *	devices that do not know, virtio-blk among them) or the file has no
+ *	block device
  * @MLRA_NR_FEATURES: number of features
  *
  * The shares of MISS and FAULT are over the accesses held; the others are
@@ -90,6 +95,7 @@ enum mlra_feature {
 	MLRA_F_FAULT,
 	MLRA_F_WINDOW,
 	MLRA_F_POSITION,
+	MLRA_F_NONROT,
 	MLRA_NR_FEATURES,
 };
 
@@ -98,7 +104,7 @@ extern const char * const mlra_feature_names[MLRA_NR_FEATURES];
 bool mlra_history_add(struct mlra_history *h, const struct mlra_access *a);
 struct mlra_access *mlra_history_last(struct mlra_history *h);
 void mlra_features(const struct mlra_history *h, u32 window_pages,
-		   u64 file_pages, s32 *f);
+		   u64 file_pages, bool nonrot, s32 *f);
 s32 mlra_log2_q4(u64 x);
 
 #endif /* _MLRA_FEATURES_H */

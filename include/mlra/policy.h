@@ -40,6 +40,14 @@
 #define MLRA_DEFAULT_PREFETCH_INFLIGHT_KB	16384
 /* A new choice must win this many decisions in a row to take effect. */
 #define MLRA_HYSTERESIS			2
+/*
+ * The smallest window mlra gives a stream read through a mapping (or the
+ * file's own, if smaller): there the window is the read-around of every
+ * fault, and a fault does not say how much the application will touch
+ * (fault-around hides it), so a smaller one can turn each access of a
+ * few pages into a fault, and a disk request, a page.
+ */
+#define MLRA_MAPPED_MIN_KB		64
 
 /* No class in force: the kernel's own window. */
 #define MLRA_NO_CLASS	0xff

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The shipped model in mode on against mlra off, in the same boot, for
-# readers like none of the training families: no more than an eighth
-# more disk requests and sectors read (and 8 requests, 64 KiB, of slack).
-# Counts, not times: they do not depend on the host's speed. Where the
-# model cannot tell what such a reader does, the kernel must decide.
+# readers like none of the training families, on a disk that says it
+# rotates and on one that says it does not (the model reads which):
+# no more than an eighth more disk requests and sectors read (and 8
+# requests, 64 KiB, of slack). Counts, not times: they do not depend on
+# the host's speed. Where the model cannot tell what such a reader does,
+# the kernel must decide.
 # Usage: sh vm/default.sh [BLOB]   BLOB: a model to try instead
 # Expects mlra not loaded and /data/swap.dat.
 . ./vm/lib.sh
@@ -25,19 +27,26 @@ reads() {
 		awk '{ print $3 - $1, $4 - $2 }'
 }
 
-for p in "-m reverse $FILE 4k" "-m stride $FILE 4k 4k" "reverse $FILE 64k" \
-	"stride $FILE 4k 4k" "stride $FILE 16k 16k" "stride $FILE 8k 24k"; do
-	off=$(reads off $p)
-	on=$(reads on $p)
-	name="a $(echo "$p" | sed "s| $FILE||") reader: disk requests and"
-	name="$name sectors with mlra on within 1/8 of off"
-	if echo "$off $on" | awk '{ exit !($3 <= $1 * 9 / 8 + 8 &&
-					  $4 <= $2 * 9 / 8 + 128) }'; then
-		ok "$name"
-	else
-		not_ok "$name" "off $off, on $on"
-	fi
+ROT=/sys/block/vda/queue/rotational
+was=$(cat $ROT)
+for rot in 1 0; do
+	echo $rot >$ROT
+	for p in "-m reverse $FILE 4k" "-m stride $FILE 4k 4k" \
+		"reverse $FILE 64k" "stride $FILE 4k 4k" "stride $FILE 16k 16k" \
+		"stride $FILE 8k 24k" "-m random $FILE 8k 1000 3"; do
+		off=$(reads off $p)
+		on=$(reads on $p)
+		name="a $(echo "$p" | sed "s| $FILE||") reader, rotational $rot:"
+		name="$name disk requests and sectors with mlra on within 1/8 of off"
+		if echo "$off $on" | awk '{ exit !($3 <= $1 * 9 / 8 + 8 &&
+						  $4 <= $2 * 9 / 8 + 128) }'; then
+			ok "$name"
+		else
+			not_ok "$name" "off $off, on $on"
+		fi
+	done
 done
+echo "$was" >$ROT
 echo off >$KNOBS/mode
 check "rmmod" rmmod mlra
 ok "default model tests ran to the end"

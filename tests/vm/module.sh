@@ -7,7 +7,7 @@ dd if=/dev/urandom of=/data/f bs=1M count=4 2>/dev/null
 
 check "insmod" insmod "$KO"
 check "sysfs directory exists" test -d "$KNOBS"
-check_eq "the built-in default model is loaded" "name mlra-default-12-16-10" \
+check_eq "the built-in default model is loaded" "name mlra-default-13-16-10" \
 	"$(head -n 1 $KNOBS/model_info)"
 check "debugfs stats exists" test -f "$STATS"
 check_eq "enabled defaults to 1" 1 "$(cat $KNOBS/enabled)"
