@@ -141,8 +141,9 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
  * @actions: the action of each of the model's classes
  * @st: the stream's policy state, as mlra_policy_decide() left it
  *
- * Return: enum mlra_prefetch_kind; MLRA_PF_FORWARD for a window larger
- * than 0 where pp->no_window.
+ * Return: enum mlra_prefetch_kind; MLRA_PF_FORWARD where pp->no_window
+ * for a window larger than 0 and for "stride" (a window the kernel would
+ * read ahead with: the largest, or through a mapping the file's own).
  */
 u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 			const struct mlra_action *actions,
@@ -153,7 +154,8 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 	if (!actions || st->applied == MLRA_NO_CLASS)
 		return MLRA_PF_NONE;
 	a = &actions[st->applied];
-	if (pp->no_window && !a->prefetch && clamp_kb(a->window_kb, pp))
+	if (pp->no_window && (a->prefetch == MLRA_PF_STRIDE ||
+			      (!a->prefetch && clamp_kb(a->window_kb, pp))))
 		return MLRA_PF_FORWARD;
 	return a->prefetch;
 }

@@ -182,10 +182,16 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 	mlra_policy_decide(&pp, actions, &p, 32, &st);
 	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
 			MLRA_PF_NONE);
-	/* "stride": the largest window, clamped, with its prefetch. */
+	/*
+	 * "stride": the largest window, clamped, with its prefetch; where
+	 * the kernel ignores the window, forwards instead.
+	 */
 	p.class = 4;
 	KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, actions, &p, 32, &st),
 			1024);
+	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
+			MLRA_PF_FORWARD);
+	pp.no_window = false;
 	KUNIT_EXPECT_EQ(test, mlra_policy_prefetch(&pp, actions, &st),
 			MLRA_PF_STRIDE);
 	pp.max_ra_kb = 256;

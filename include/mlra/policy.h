@@ -18,8 +18,8 @@
  *              mapping, the kernel's own window: it reads the window
  *              around every fault it serves.
  * For a file whose window the kernel ignores (a RANDOM hint mlra may
- * override), a window larger than 0 becomes prefetch of the pages after a
- * stream that reads forwards: the kernel would read none.
+ * override), a window larger than 0, and "stride", become prefetch of the
+ * pages after a stream that reads forwards: the kernel would read none.
  * Any other name means "keep": where mlra cannot tell, the kernel decides.
  */
 #ifndef _MLRA_POLICY_H
