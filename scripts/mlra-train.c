@@ -8,9 +8,9 @@
  * both disks the labels know), told apart by the feature MLRA_F_NONROT.
  * A small MLP is trained on them in floating point (deterministic: one
  * thread, a fixed seed, a fixed order), quantized to the engine's format
- * and checked against it. Also reported: accuracy
- * per class and a leave-one-family-out table (trained without a family,
- * tested on it, in labels and in simulated time).
+ * and checked against it. Also reported: accuracy per class and a
+ * leave-one-family-out table (trained without a family, tested on it, in
+ * labels and in simulated time).
  *
  * Usage: mlra-train [--seed N] [--epochs N] [--hidden N]
  *        [--leave-one-out 0|1] BLOB CSOURCE REPORT TRACE...

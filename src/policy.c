@@ -52,6 +52,11 @@ void mlra_policy_reset(struct mlra_policy_state *st)
 	st->streak = 0;
 }
 
+static u32 min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
 static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
 {
 	if (kb < pp->min_ra_kb)
@@ -84,11 +89,9 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 		return clamp_kb(pp->max_ra_kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 	if (a->prefetch)
 		return original_pages;
-	if (pp->mapped && kb < MLRA_MAPPED_MIN_KB) {
-		kb = original_pages << (MLRA_PAGE_SHIFT - 10);
-		if (kb > MLRA_MAPPED_MIN_KB)
-			kb = MLRA_MAPPED_MIN_KB;
-	}
+	if (pp->mapped && kb < MLRA_MAPPED_MIN_KB)
+		kb = min_u32(MLRA_MAPPED_MIN_KB,
+			     original_pages << (MLRA_PAGE_SHIFT - 10));
 	return clamp_kb(kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 }
 
@@ -158,11 +161,6 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 			      (!a->prefetch && clamp_kb(a->window_kb, pp))))
 		return MLRA_PF_FORWARD;
 	return a->prefetch;
-}
-
-static u32 min_u32(u32 a, u32 b)
-{
-	return a < b ? a : b;
 }
 
 /* The access @n back in @h: 1 is the newest. */

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # mlra steering real files on the test host, with the fixture model
 # tests/models/steer.txt: a sequential reader gets a larger window, a
-# random mmap reader the smallest read-around (64 KiB), observe changes nothing, mode off and
-# rmmod give windows back, data read is the same, application hints win
-# unless respect_hints is 0, the table stays bounded.
+# random mmap reader the smallest read-around (64 KiB), observe changes
+# nothing, mode off and rmmod give windows back, data read is the same,
+# application hints win unless respect_hints is 0, the table stays
+# bounded.
 # Expects mlra not loaded, /data/models/steer.mlra and /data/swap.dat.
 . ./vm/lib.sh
 STREAMS=/sys/kernel/debug/mlra/streams
