@@ -40,9 +40,12 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/* Under mlra_state_lock: a max_streams write frees the table. */
 static int streams_show(struct seq_file *m, void *v)
 {
+	mutex_lock(&mlra_state_lock);
 	mlra_streams_show(m);
+	mutex_unlock(&mlra_state_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(streams);

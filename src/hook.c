@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The only file that touches kprobes. Handlers run in atomic context: they
- * record the access in the stream table and return, never sleeping,
- * allocating or taking a lock shared by all CPUs.
+ * The only file that touches kprobes and ftrace. Handlers run in atomic
+ * context: they record the access in the stream table and return, never
+ * sleeping, allocating or taking a lock shared by all CPUs.
  */
 
 #include <linux/fs.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -18,7 +19,7 @@
 
 #include "mlra.h"
 
-static unsigned long arg(struct pt_regs *regs, unsigned int n)
+static unsigned long probe_arg(struct pt_regs *regs, unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
 }
@@ -41,10 +42,10 @@ static void read_access(struct file *file, loff_t pos, size_t count)
 /* filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already) */
 static int filemap_read_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct kiocb *iocb = (struct kiocb *)arg(regs, 0);
+	struct kiocb *iocb = (struct kiocb *)probe_arg(regs, 0);
 
 	read_access(iocb->ki_filp, iocb->ki_pos,
-		    iov_iter_count((struct iov_iter *)arg(regs, 1)));
+		    iov_iter_count((struct iov_iter *)probe_arg(regs, 1)));
 	return 0;
 }
 
@@ -57,20 +58,20 @@ static int filemap_read_pre(struct kprobe *kp, struct pt_regs *regs)
  */
 static int filemap_splice_read_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct pipe_inode_info *pipe = (void *)arg(regs, 2);
+	struct pipe_inode_info *pipe = (void *)probe_arg(regs, 2);
 	unsigned int room = READ_ONCE(pipe->max_usage) -
 			    pipe_occupancy(READ_ONCE(pipe->head),
 					   READ_ONCE(pipe->tail));
 
-	read_access((struct file *)arg(regs, 0), *(loff_t *)arg(regs, 1),
-		    min_t(size_t, arg(regs, 3), (size_t)room << PAGE_SHIFT));
+	read_access((struct file *)probe_arg(regs, 0), *(loff_t *)probe_arg(regs, 1),
+		    min_t(size_t, probe_arg(regs, 3), (size_t)room << PAGE_SHIFT));
 	return 0;
 }
 
 /* filemap_fault(struct vm_fault *vmf) */
 static int filemap_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct vm_fault *vmf = (struct vm_fault *)arg(regs, 0);
+	struct vm_fault *vmf = (struct vm_fault *)probe_arg(regs, 0);
 	struct vm_area_struct *vma = vmf->vma;
 	enum mlra_hint hint = MLRA_HINT_NONE;
 
@@ -88,7 +89,7 @@ static int filemap_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 /* Readahead the kernel starts: ractl is the first argument of both. */
 static void ra_event(struct pt_regs *regs, unsigned long req, bool async)
 {
-	struct readahead_control *ractl = (void *)arg(regs, 0);
+	struct readahead_control *ractl = (void *)probe_arg(regs, 0);
 
 	if (ractl->file)
 		mlra_stream_ra(ractl->file, readahead_index(ractl), req, async);
@@ -98,7 +99,7 @@ static void ra_event(struct pt_regs *regs, unsigned long req, bool async)
 static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	mlra_count(MLRA_STAT_MISSES);
-	ra_event(regs, arg(regs, 1), false);
+	ra_event(regs, probe_arg(regs, 1), false);
 	return 0;
 }
 
@@ -109,82 +110,159 @@ static int sync_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 static int async_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	mlra_count(MLRA_STAT_ASYNC_RA);
-	ra_event(regs, arg(regs, 2), true);
-	return 0;
-}
-
-/* locks_remove_file(struct file *): __fput() calls it before the free. */
-static int release_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	mlra_stream_release((struct file *)arg(regs, 0));
+	ra_event(regs, probe_arg(regs, 2), true);
 	return 0;
 }
 
 /*
- * The release probe comes first: registered before and unregistered after
- * the others, it keeps every file in the stream table alive while its
- * entry is locked (see src/stream.c).
+ * The release hook: mlra_stream_release() for every file freed, on
+ * locks_remove_file(), which __fput() calls before the file is freed.
+ * An ftrace callback, not a kprobe, because it must never be skipped:
+ * kprobes can all be disarmed at once (debugfs kprobes/enabled) and skip
+ * a handler that would nest in another; FTRACE_OPS_FL_PERMANENT keeps
+ * this one from being switched off (sysctl ftrace_enabled), and it calls
+ * nothing that it traces, so it never recurses. A release missed would
+ * leave an entry naming freed memory.
  */
-static struct kprobe mlra_probes[] = {
-	{ .symbol_name = "locks_remove_file", .pre_handler = release_pre },
-	{ .symbol_name = "filemap_read", .pre_handler = filemap_read_pre },
-	{ .symbol_name = "filemap_fault", .pre_handler = filemap_fault_pre },
-	{ .symbol_name = "page_cache_sync_ra", .pre_handler = sync_ra_pre },
-	{ .symbol_name = "page_cache_async_ra", .pre_handler = async_ra_pre },
-	{ .symbol_name = "filemap_splice_read",
-	  .pre_handler = filemap_splice_read_pre },
+static void release_hook(unsigned long ip, unsigned long parent_ip,
+			 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	mlra_stream_release((struct file *)regs_get_kernel_argument(regs, 0));
+}
+
+static struct ftrace_ops mlra_release_ops = {
+	.func = release_hook,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_PERMANENT,
 };
 
-/* Probes of functions that not every kernel has: 6.1 has no splice read. */
-#define MLRA_OPTIONAL_PROBE	5
-static bool mlra_optional_live;
+/* The filter is set anew (reset) each time, freed at exit only. */
+static int release_hook_register(void)
+{
+	/* Writable: ftrace_set_filter() may cut a pattern it parses. */
+	unsigned char sym[] = "locks_remove_file";
+	int err;
+
+	err = ftrace_set_filter(&mlra_release_ops, sym, strlen(sym), 1);
+	if (!err)
+		err = register_ftrace_function(&mlra_release_ops);
+	if (err)
+		pr_err("cannot hook %s with ftrace: error %d\n", sym, err);
+	return err;
+}
+
+static void release_hook_unregister(void)
+{
+	unregister_ftrace_function(&mlra_release_ops);
+}
+
+/**
+ * mlra_hooks_exit() - free what registering left, at module exit
+ *
+ * After the last mlra_hooks_unregister(), or none.
+ */
+void mlra_hooks_exit(void)
+{
+	ftrace_free_filter(&mlra_release_ops);
+}
+
+/**
+ * struct mlra_probe - a kprobe on the read path
+ * @kp: the probe
+ * @optional: a kernel without the function runs without the probe
+ * @live: registered now
+ */
+struct mlra_probe {
+	struct kprobe kp;
+	bool optional;
+	bool live;
+};
+
+#define MLRA_PROBE(sym, fn, opt) \
+	{ .kp = { .symbol_name = sym, .pre_handler = fn }, .optional = opt }
+
+/* 6.1 has no filemap_splice_read(): splice reads through filemap_read(). */
+static struct mlra_probe mlra_probes[] = {
+	MLRA_PROBE("filemap_read", filemap_read_pre, false),
+	MLRA_PROBE("filemap_fault", filemap_fault_pre, false),
+	MLRA_PROBE("page_cache_sync_ra", sync_ra_pre, false),
+	MLRA_PROBE("page_cache_async_ra", async_ra_pre, false),
+	MLRA_PROBE("filemap_splice_read", filemap_splice_read_pre, true),
+};
 
 /* Misses of probes since unregistered; a kprobe's own count restarts. */
 static u64 mlra_nmissed_past;
 static bool mlra_hooks_live;
 
-static void unregister_from(int i)
+static void probes_unregister(void)
 {
-	while (--i >= 0) {
-		if (i >= MLRA_OPTIONAL_PROBE && !mlra_optional_live)
+	int i;
+
+	for (i = ARRAY_SIZE(mlra_probes) - 1; i >= 0; i--) {
+		struct mlra_probe *p = &mlra_probes[i];
+
+		if (!p->live)
 			continue;
-		unregister_kprobe(&mlra_probes[i]);
-		mlra_nmissed_past += mlra_probes[i].nmissed;
-		/* Every access probe is gone: give files their windows back. */
-		if (i == 1)
-			mlra_streams_drain();
+		unregister_kprobe(&p->kp);
+		mlra_nmissed_past += p->kp.nmissed;
+		p->live = false;
 	}
 }
 
+/*
+ * Handlers must run where a spinning lock is fine: from ftrace at the
+ * function's entry, never from an int3 trap, which may interrupt code
+ * with interrupts off (and is NMI-like on x86).
+ */
+static int probe_register(struct mlra_probe *p)
+{
+	struct kprobe *kp = &p->kp;
+	int err;
+
+	/* A kprobe is reusable only with the fields it set cleared. */
+	kp->addr = NULL;
+	kp->flags = 0;
+	kp->nmissed = 0;
+	err = register_kprobe(kp);
+	if (err == -ENOENT && p->optional)
+		return 0;
+	if (!err && !kprobe_ftrace(kp)) {
+		unregister_kprobe(kp);
+		err = -EOPNOTSUPP;
+	}
+	if (err) {
+		pr_err("cannot probe %s from ftrace: error %d\n",
+		       kp->symbol_name, err);
+		return err;
+	}
+	p->live = true;
+	return 0;
+}
+
 /**
- * mlra_hooks_register() - register every probe, or none
+ * mlra_hooks_register() - the release hook, then every probe; or nothing
  *
- * Called with mlra_state_lock held.
+ * Called with mlra_state_lock held. The release hook comes first and
+ * goes last (mlra_hooks_unregister()): no entry is ever made while it is
+ * not there to clear it.
  *
- * Return: 0, or the error of the first probe that failed, which is named
+ * Return: 0, or the error of the first hook that failed, which is named
  * in the kernel log.
  */
 int mlra_hooks_register(void)
 {
 	int i, err;
 
+	err = release_hook_register();
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(mlra_probes); i++) {
-		struct kprobe *kp = &mlra_probes[i];
-
-		/* A kprobe is reusable only with the fields it set cleared. */
-		kp->addr = NULL;
-		kp->flags = 0;
-		kp->nmissed = 0;
-		err = register_kprobe(kp);
-		if (i == MLRA_OPTIONAL_PROBE) {
-			mlra_optional_live = !err;
-			if (err == -ENOENT)
-				continue;
-		}
+		err = probe_register(&mlra_probes[i]);
 		if (err) {
-			pr_err("cannot probe %s: error %d\n",
-			       kp->symbol_name, err);
-			unregister_from(i);
+			probes_unregister();
+			mlra_streams_drain();
+			release_hook_unregister();
 			return err;
 		}
 	}
@@ -193,15 +271,19 @@ int mlra_hooks_register(void)
 }
 
 /**
- * mlra_hooks_unregister() - unregister every probe, restoring windows
+ * mlra_hooks_unregister() - unregister every hook, restoring windows
  *
- * Called with mlra_state_lock held. On return no handler runs any more,
- * every file mlra changed has its own window back and the stream table is
- * empty.
+ * Called with mlra_state_lock held. The probes go first; with no handler
+ * left, the files are given their own windows back while the release
+ * hook still keeps each alive while its entry is locked; the release
+ * hook goes last. On return no handler runs any more, every file mlra
+ * changed has its own window back and the stream table is empty.
  */
 void mlra_hooks_unregister(void)
 {
-	unregister_from(ARRAY_SIZE(mlra_probes));
+	probes_unregister();
+	mlra_streams_drain();
+	release_hook_unregister();
 	mlra_hooks_live = false;
 }
 
@@ -217,9 +299,9 @@ u64 mlra_hooks_nmissed(void)
 	u64 sum = mlra_nmissed_past;
 	int i;
 
-	if (mlra_hooks_live)
-		for (i = 0; i < ARRAY_SIZE(mlra_probes); i++)
-			sum += READ_ONCE(mlra_probes[i].nmissed);
+	for (i = 0; i < ARRAY_SIZE(mlra_probes); i++)
+		if (mlra_probes[i].live)
+			sum += READ_ONCE(mlra_probes[i].kp.nmissed);
 	return sum;
 }
 

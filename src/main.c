@@ -36,11 +36,13 @@ static bool mlra_wants_hooks(bool on, enum mlra_mode m)
 
 /*
  * Registers or unregisters the probes as the new state needs; on error
- * nothing changes.
+ * nothing changes. Leaving mode on with the probes kept (observe), files
+ * get their own windows back; the prefetch worker drops what is queued
+ * unread as soon as the knobs say mlra no longer steers.
  */
 static int mlra_apply_state(bool on, enum mlra_mode new_mode)
 {
-	bool had, wants;
+	bool had, wants, steered = mlra_steering();
 	int err = 0;
 
 	lockdep_assert_held(&mlra_state_lock);
@@ -54,9 +56,8 @@ static int mlra_apply_state(bool on, enum mlra_mode new_mode)
 		return err;
 	WRITE_ONCE(mlra_knobs.enabled, on);
 	WRITE_ONCE(mlra_knobs.mode, new_mode);
-	/* Leaving mode on: what is queued goes unread, now. */
-	if (!on || new_mode != MLRA_MODE_ON)
-		mlra_prefetch_flush();
+	if (steered && wants && !mlra_steering())
+		mlra_streams_restore();
 	return 0;
 }
 
@@ -92,6 +93,27 @@ int mlra_set_mode(enum mlra_mode new_mode)
 	err = mlra_apply_state(mlra_knobs.enabled, new_mode);
 	mutex_unlock(&mlra_state_lock);
 	return err;
+}
+
+/**
+ * mlra_set_respect_hints() - whether files with a hint are left alone
+ * @respect: 0 or 1
+ *
+ * From 0 to 1, the files with a hint get their own windows back.
+ *
+ * Return: 0.
+ */
+int mlra_set_respect_hints(unsigned int respect)
+{
+	bool was;
+
+	mutex_lock(&mlra_state_lock);
+	was = mlra_knobs.respect_hints;
+	WRITE_ONCE(mlra_knobs.respect_hints, respect);
+	if (respect && !was && mlra_hooks_active())
+		mlra_streams_restore_hinted();
+	mutex_unlock(&mlra_state_lock);
+	return 0;
 }
 
 /**
@@ -159,6 +181,7 @@ static int __init mlra_init(void)
 err_hooks:
 	mlra_set_enabled(false);
 err_debugfs:
+	mlra_hooks_exit();
 	mlra_debugfs_exit();
 err_live:
 	mlra_live_exit();
@@ -174,6 +197,7 @@ static void __exit mlra_exit(void)
 	/* No knob write can run once sysfs is gone. */
 	mlra_sysfs_exit();
 	mlra_set_enabled(false);
+	mlra_hooks_exit();
 	mlra_debugfs_exit();
 	mlra_live_exit();
 	/* The probes are gone: nothing queues; drain what is queued. */

@@ -73,6 +73,14 @@ extern struct mutex mlra_state_lock;
 int mlra_set_enabled(bool on);
 int mlra_set_mode(enum mlra_mode new_mode);
 int mlra_set_max_streams(unsigned int max);
+int mlra_set_respect_hints(unsigned int respect);
+
+/* Whether mlra sets windows and prefetches: enabled, and mode on. */
+static inline bool mlra_steering(void)
+{
+	return READ_ONCE(mlra_knobs.enabled) &&
+	       READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON;
+}
 
 /**
  * enum mlra_stat_item - per-CPU event counters shown in debugfs stats
@@ -85,6 +93,8 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_DECISIONS_NO_MODEL: decisions made without one
  * @MLRA_STAT_WINDOWS_SET: windows mlra changed (mode on)
  * @MLRA_STAT_WINDOWS_WOULD_SET: windows mlra would have changed (observe)
+ * @MLRA_STAT_WINDOW_RACES: windows left alone because they changed between
+ *	the decision's read and its write (posix_fadvise() meanwhile)
  * @MLRA_STAT_HINTED_SKIPS: changes left undone for a hinted file
  * @MLRA_STAT_CONTENDED: accesses lost to another CPU holding the stream
  * @MLRA_STAT_RECYCLED: streams recycled for a new file
@@ -96,8 +106,8 @@ int mlra_set_max_streams(unsigned int max);
  * @MLRA_STAT_PF_OVER_BUDGET: requests dropped over prefetch_inflight_kb
  * @MLRA_STAT_PF_PRESSURE: requests dropped over the cap that memory
  *	pressure lowered
- * @MLRA_STAT_PF_SKIPPED: queued requests not issued: mode no longer on,
- *	file closed or shrunk below them
+ * @MLRA_STAT_PF_SKIPPED: queued requests not issued: mlra no longer
+ *	steering, stream gone, file closed or shrunk below them
  * @MLRA_STAT_PF_USED: pages asked for that the reader reached (counted
  *	when it leaves the area asked for)
  * @MLRA_STAT_PF_WASTED: pages asked for that it never reached
@@ -113,6 +123,7 @@ enum mlra_stat_item {
 	MLRA_STAT_DECISIONS_NO_MODEL,
 	MLRA_STAT_WINDOWS_SET,
 	MLRA_STAT_WINDOWS_WOULD_SET,
+	MLRA_STAT_WINDOW_RACES,
 	MLRA_STAT_HINTED_SKIPS,
 	MLRA_STAT_CONTENDED,
 	MLRA_STAT_RECYCLED,
@@ -197,7 +208,10 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async);
 void mlra_stream_release(struct file *file);
+struct file *mlra_stream_file_get(u32 slot, u32 id);
 void mlra_streams_drain(void);
+void mlra_streams_restore(void);
+void mlra_streams_restore_hinted(void);
 void mlra_streams_show(struct seq_file *m);
 
 struct mlra_log_record;
@@ -216,10 +230,11 @@ extern const struct file_operations mlra_log_fops;
 int mlra_prefetch_init(void);
 void mlra_prefetch_exit(void);
 void mlra_prefetch_flush(void);
-void mlra_prefetch_queue(struct file *file, pgoff_t start, u32 pages);
+void mlra_prefetch_queue(u32 slot, u32 id, pgoff_t start, u32 pages);
 
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);
+void mlra_hooks_exit(void);
 u64 mlra_hooks_nmissed(void);
 bool mlra_hooks_active(void);
 

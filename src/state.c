@@ -32,6 +32,7 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_DECISIONS_NO_MODEL] = "decisions_without_model",
 	[MLRA_STAT_WINDOWS_SET] = "windows_set",
 	[MLRA_STAT_WINDOWS_WOULD_SET] = "windows_would_set",
+	[MLRA_STAT_WINDOW_RACES] = "window_races",
 	[MLRA_STAT_HINTED_SKIPS] = "hinted_skips",
 	[MLRA_STAT_CONTENDED] = "contended",
 	[MLRA_STAT_RECYCLED] = "recycled",

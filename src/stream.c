@@ -35,10 +35,13 @@
 
 /**
  * struct mlra_stream - what mlra knows of one open file
- * @file: the key; NULL when free; cleared only with @lock held
- * @lock: taken by trylock in handlers, spin_lock by release and drain
+ * @file: the key; NULL when free. Set and cleared only with @lock held,
+ *	published with a release store (see mlra_stream_release())
+ * @lock: taken by trylock in handlers; spun on by the release hook, the
+ *	prefetch worker and the process-context walks
  * @last_used: jiffies of the last access, to recycle the stalest
- * @id: the stream's number in the access log
+ * @id: the stream's number, unique while the module is loaded: the access
+ *	log's stream, and what a queued prefetch names
  * @original_pages: the file's own window when mlra first saw it
  * @set_pages: the window mlra last wrote, if @changed
  * @model_gen: generation of the model @policy's classes belong to
@@ -50,10 +53,13 @@
  * @policy: the policy's memory
  * @pf: the prefetch planner's memory
  * @history: the last accesses
+ *
+ * Cache-line aligned: handlers on different CPUs reading different files
+ * never write to the same line.
  */
 struct mlra_stream {
 	struct file *file;
-	spinlock_t lock;	/* guards the entry; see the lifetime rule */
+	raw_spinlock_t lock;	/* guards the entry; see the lifetime rules */
 	unsigned long last_used;
 	u32 id;
 	u32 original_pages;
@@ -67,75 +73,107 @@ struct mlra_stream {
 	struct mlra_policy_state policy;
 	struct mlra_prefetch_state pf;
 	struct mlra_history history;
+} ____cacheline_aligned;
+
+/**
+ * struct mlra_stream_table - the entries, replaced as a whole
+ * @bits: log2 of the number of entries
+ * @slots: the entries
+ */
+struct mlra_stream_table {
+	unsigned int bits;
+	struct mlra_stream slots[];
 };
 
-static struct mlra_stream *mlra_slots;
-static unsigned int mlra_slot_bits;
+/*
+ * Replaced only while no probe is registered (mlra_streams_alloc()), so
+ * the handlers and the release hook read it plainly; the prefetch worker,
+ * which runs at any time, reads it under rcu_read_lock(), and an old table
+ * is freed only after a grace period.
+ */
+static struct mlra_stream_table __rcu *mlra_table;
 /* Streams numbered on each CPU; the CPU is part of the number. */
 static DEFINE_PER_CPU(u32, mlra_stream_seq);
+
+static struct mlra_stream_table *stream_table(void)
+{
+	return rcu_dereference_raw(mlra_table);
+}
+
+static unsigned int table_size(const struct mlra_stream_table *t)
+{
+	return t ? 1U << t->bits : 0;
+}
 
 /**
  * mlra_streams_alloc() - preallocate a table for @max streams
  * @max: at least 16; rounded up to a power of two
  *
- * Called only while no probe is registered. Frees the previous table.
+ * Called only while no probe is registered, with mlra_state_lock held
+ * (or before any can be, at init). Frees the previous table once no
+ * prefetch worker can be reading it.
  *
  * Return: 0 or -ENOMEM, which keeps the previous table.
  */
 int mlra_streams_alloc(unsigned int max)
 {
 	unsigned int bits = order_base_2(max), i;
-	struct mlra_stream *slots;
+	struct mlra_stream_table *t, *old;
 
-	BUILD_BUG_ON(sizeof(struct mlra_stream) > 256);
-	slots = vzalloc(array_size(sizeof(*slots), 1U << bits));
-	if (!slots)
+	/* 256 bytes; more only where locks are debugged and grow. */
+	BUILD_BUG_ON(sizeof(raw_spinlock_t) <= 4 &&
+		     sizeof(struct mlra_stream) > 256);
+	t = vzalloc(struct_size(t, slots, 1U << bits));
+	if (!t)
 		return -ENOMEM;
+	t->bits = bits;
 	for (i = 0; i < 1U << bits; i++)
-		spin_lock_init(&slots[i].lock);
-	vfree(mlra_slots);
-	mlra_slots = slots;
-	mlra_slot_bits = bits;
+		raw_spin_lock_init(&t->slots[i].lock);
+	old = stream_table();
+	rcu_assign_pointer(mlra_table, t);
+	if (old) {
+		synchronize_rcu();
+		vfree(old);
+	}
 	return 0;
 }
 
+/* At exit, or a failed init: no probe, no prefetch worker left. */
 void mlra_streams_free(void)
 {
-	vfree(mlra_slots);
-	mlra_slots = NULL;
+	vfree(stream_table());
+	RCU_INIT_POINTER(mlra_table, NULL);
 }
 
 /* Memory the table takes, for stats. */
 size_t mlra_streams_bytes(void)
 {
-	return sizeof(struct mlra_stream) << mlra_slot_bits;
-}
-
-static unsigned int slot_count(void)
-{
-	return 1U << mlra_slot_bits;
+	return sizeof(struct mlra_stream) * table_size(stream_table());
 }
 
 /* Streams the table holds, for stats. */
 unsigned int mlra_streams_max(void)
 {
-	return mlra_slots ? slot_count() : 0;
+	return table_size(stream_table());
 }
 
 /* Streams in use now, for stats; racy, as any snapshot of it would be. */
 unsigned int mlra_streams_live(void)
 {
+	struct mlra_stream_table *t = stream_table();
 	unsigned int i, n = 0;
 
-	for (i = 0; i < mlra_streams_max(); i++)
-		n += !!READ_ONCE(mlra_slots[i].file);
+	for (i = 0; i < table_size(t); i++)
+		n += !!READ_ONCE(t->slots[i].file);
 	return n;
 }
 
-static struct mlra_stream *slot(struct file *file, unsigned int i)
+/* The @i-th slot probed for @file. */
+static struct mlra_stream *probe_slot(struct mlra_stream_table *t,
+				      struct file *file, unsigned int i)
 {
-	return &mlra_slots[(hash_ptr(file, mlra_slot_bits) + i) &
-			   (slot_count() - 1)];
+	return &t->slots[(hash_ptr(file, t->bits) + i) &
+			 (table_size(t) - 1)];
 }
 
 static void count_acct(const struct mlra_prefetch_acct *acct)
@@ -153,51 +191,79 @@ static void stream_close_area(struct mlra_stream *e)
 	count_acct(&acct);
 }
 
-/* Give the file its own window back and free the entry; lock held. */
+/*
+ * The file's own window back, if the window is still the one mlra set:
+ * one the application set since (posix_fadvise(), under f_lock) stands.
+ * Lock held, file alive (see the lifetime rules).
+ */
+static void stream_restore(struct mlra_stream *e)
+{
+	if (e->changed)
+		cmpxchg(&e->file->f_ra.ra_pages, e->set_pages,
+			e->original_pages);
+	e->changed = false;
+	e->set_pages = e->original_pages;
+	e->prefetch = MLRA_PF_NONE;
+	mlra_policy_reset(&e->policy);
+	stream_close_area(e);
+}
+
+/*
+ * Free @e, giving its file its own window back; lock held. A file already
+ * in __fput() (count zero) is left as it is: it is about to go.
+ */
 static void stream_forget(struct mlra_stream *e)
 {
-	stream_close_area(e);
-	if (e->changed)
-		WRITE_ONCE(e->file->f_ra.ra_pages, e->original_pages);
+	if (file_count(e->file))
+		stream_restore(e);
+	else
+		stream_close_area(e);
 	WRITE_ONCE(e->file, NULL);
 }
 
-/*
- * The entry of @file or, with @create, where a new one would go: a free
- * entry or the stalest one probed. Unlocked: recheck under the lock.
- */
-static struct mlra_stream *stream_slot(struct file *file, bool create)
+/* @file's entry, unlocked: recheck the key under the lock. */
+static struct mlra_stream *stream_lookup(struct mlra_stream_table *t,
+					 struct file *file)
 {
-	struct mlra_stream *e, *free = NULL, *stalest = NULL;
 	unsigned int i;
 
 	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
-		struct file *key;
+		struct mlra_stream *e = probe_slot(t, file, i);
 
-		e = slot(file, i);
-		key = READ_ONCE(e->file);
-		if (key == file)
+		if (READ_ONCE(e->file) == file)
 			return e;
-		if (!key && !free)
-			free = e;
+	}
+	return NULL;
+}
+
+/* Where a new entry of @file goes: a free slot or the stalest probed. */
+static struct mlra_stream *stream_victim(struct mlra_stream_table *t,
+					 struct file *file)
+{
+	struct mlra_stream *e, *stalest = NULL;
+	unsigned int i;
+
+	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
+		e = probe_slot(t, file, i);
+		if (!READ_ONCE(e->file))
+			return e;
 		if (!stalest || time_before(e->last_used, stalest->last_used))
 			stalest = e;
 	}
-	if (!create)
-		return NULL;
-	return free ? free : stalest;
+	return stalest;
 }
 
-/*
- * With @e locked: make sure it is @file's entry. Without @create, only an
- * entry that already is. A recycled file gets its own window back.
+/* The inode whose pages and size a read of @file uses: for a block
+ * device file the device's, not the device node's.
  */
-static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
+static struct inode *file_host(struct file *file)
 {
-	if (e->file == file)
-		return true;
-	if (!create)
-		return false;
+	return file->f_mapping->host;
+}
+
+/* Make @e, locked, a fresh entry of @file, recycling what it held. */
+static void stream_init(struct mlra_stream *e, struct file *file)
+{
 	if (e->file) {
 		stream_forget(e);
 		mlra_count(MLRA_STAT_RECYCLED);
@@ -218,22 +284,22 @@ static bool stream_claim(struct mlra_stream *e, struct file *file, bool create)
 	 * other than the device's default is the application's.
 	 */
 	e->hinted = e->original_pages !=
-		    READ_ONCE(inode_to_bdi(file_inode(file))->ra_pages);
+		    READ_ONCE(inode_to_bdi(file_host(file))->ra_pages);
 	e->random = false;
-	WRITE_ONCE(e->file, file);
-	return true;
+	/* Pairs with the acquire in mlra_stream_release(). */
+	smp_store_release(&e->file, file);
 }
 
 /* Pages the file has, its last partial one included: as the log counts. */
 static u64 file_pages(struct file *file)
 {
-	return DIV_ROUND_UP_ULL(i_size_read(file_inode(file)), PAGE_SIZE);
+	return DIV_ROUND_UP_ULL(i_size_read(file_host(file)), PAGE_SIZE);
 }
 
 /* The file's block device says it does not rotate ("rotational" 0). */
 static bool file_nonrot(struct file *file)
 {
-	struct block_device *bdev = file_inode(file)->i_sb->s_bdev;
+	struct block_device *bdev = file_host(file)->i_sb->s_bdev;
 
 	return bdev && bdev_nonrot(bdev);
 }
@@ -254,6 +320,7 @@ static void stream_decide(struct mlra_stream *e)
 	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
 	u64 size = file_pages(e->file);
 	bool respect = READ_ONCE(mlra_knobs.respect_hints);
+	bool steer = mlra_steering();
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
@@ -277,37 +344,39 @@ static void stream_decide(struct mlra_stream *e)
 	mlra_count_decision(v.class);
 	/* Prefetch, as a window, only in mode on and for unhinted files. */
 	e->prefetch = MLRA_PF_NONE;
-	if (v.prefetch && !(e->hinted && respect) &&
-	    READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON)
+	if (v.prefetch && !(e->hinted && respect) && steer)
 		e->prefetch = v.prefetch;
 	if (v.window != now) {
 		if (e->hinted && respect)
 			mlra_count(MLRA_STAT_HINTED_SKIPS);
-		else if (READ_ONCE(mlra_knobs.mode) != MLRA_MODE_ON)
+		else if (!steer)
 			mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
 		else
 			act = true;
+	}
+	/* Only over the window read above: one set since is not overwritten. */
+	if (act && cmpxchg(&e->file->f_ra.ra_pages, now, v.window) != now) {
+		mlra_count(MLRA_STAT_WINDOW_RACES);
+		act = false;
 	}
 	trace_mlra_decision(e->file, e->id, v.class, v.confidence, now,
 			    v.window, act);
 	if (!act)
 		return;
-	WRITE_ONCE(e->file->f_ra.ra_pages, v.window);
 	e->set_pages = v.window;
 	e->changed = v.window != e->original_pages;
 	mlra_count(MLRA_STAT_WINDOWS_SET);
 }
 
 /*
- * What the prefetch in force (none unless mode on) asks for after an
+ * What the prefetch in force (none unless steering) asks for after an
  * access, and the pages of an area that ended; lock held.
  */
 static void stream_prefetch(struct mlra_stream *e)
 {
 	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
 	struct mlra_prefetch_acct acct = {};
-	u8 kind = READ_ONCE(mlra_knobs.mode) == MLRA_MODE_ON ?
-		  e->prefetch : MLRA_PF_NONE;
+	u8 kind = mlra_steering() ? e->prefetch : MLRA_PF_NONE;
 	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
 	int i, n;
 
@@ -317,7 +386,8 @@ static void stream_prefetch(struct mlra_stream *e)
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       max, r, &acct);
 	for (i = 0; i < n; i++)
-		mlra_prefetch_queue(e->file, r[i].start, r[i].pages);
+		mlra_prefetch_queue(e - stream_table()->slots, e->id,
+				    r[i].start, r[i].pages);
 	count_acct(&acct);
 }
 
@@ -330,7 +400,7 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 
 	if (!mlra_logging())
 		return;
-	inode = file_inode(e->file);
+	inode = file_host(e->file);
 	r = (struct mlra_log_record){
 		.ino = inode->i_ino,
 		.index = index,
@@ -346,9 +416,75 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 	mlra_log(&r);
 }
 
+/*
+ * Handlers look at a file only while it has references: __fput() still
+ * reads a file after the release hook (ima_file_free() rehashes it
+ * through filemap_read()), and an entry made then would outlive it.
+ */
+static bool file_dying(struct file *file)
+{
+	return !file_count(file);
+}
+
+/*
+ * One more access of @e's stream, and what follows from it; lock held.
+ * @pages: as asked for, where @a holds at most U16_MAX.
+ */
+static void stream_record(struct mlra_stream *e, const struct mlra_access *a,
+			  u32 pages, enum mlra_hint hint)
+{
+	e->last_used = jiffies;
+	e->hinted |= hint != MLRA_HINT_NONE;
+	e->random |= hint == MLRA_HINT_RANDOM;
+	if (!mlra_history_add(&e->history, a))
+		return;
+	stream_log(e, a->kind == MLRA_ACCESS_FAULT ? MLRA_LOG_FAULT :
+		   MLRA_LOG_READ, a->index, pages);
+	if (++e->since_decision >= READ_ONCE(mlra_knobs.decision_interval)) {
+		e->since_decision = 0;
+		stream_decide(e);
+	}
+	if (e->prefetch || e->pf.kind || e->pf.hold)
+		stream_prefetch(e);
+}
+
+/*
+ * The first access of @file seen: a new entry for it, unless a slot it
+ * needs is held by another CPU or another CPU has just made one.
+ *
+ * Every CPU that creates an entry of @file first holds the lock of its
+ * first probed slot (its home), and looks for an entry again under it:
+ * a key is published before that lock is dropped, so two CPUs cannot
+ * both create one (two entries would let the second take mlra's window
+ * for the file's own).
+ */
+static void stream_create(struct mlra_stream_table *t, struct file *file,
+			  const struct mlra_access *a, u32 pages,
+			  enum mlra_hint hint)
+{
+	struct mlra_stream *home = probe_slot(t, file, 0), *e;
+
+	if (!raw_spin_trylock(&home->lock)) {
+		mlra_count(MLRA_STAT_CONTENDED);
+		return;
+	}
+	e = stream_lookup(t, file) ? NULL : stream_victim(t, file);
+	if (e == home) {
+		stream_init(e, file);
+		stream_record(e, a, pages, hint);
+	} else if (e && raw_spin_trylock(&e->lock)) {
+		stream_init(e, file);
+		stream_record(e, a, pages, hint);
+		raw_spin_unlock(&e->lock);
+	} else {
+		mlra_count(MLRA_STAT_CONTENDED);
+	}
+	raw_spin_unlock(&home->lock);
+}
+
 /**
  * mlra_stream_access() - record an access and decide when it is time
- * @file: the file read
+ * @file: the file read; its caller holds a reference, or it is dying
  * @index: its first page
  * @pages: pages asked for, at least 1
  * @kind: enum mlra_access_kind
@@ -360,40 +496,36 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 			enum mlra_access_kind kind, enum mlra_hint hint)
 {
-	struct mlra_stream *e = stream_slot(file, true);
+	struct mlra_stream_table *t = stream_table();
 	struct mlra_access a = {
 		.index = index,
 		.pages = min_t(u32, pages, U16_MAX),
 		.kind = kind,
 	};
+	struct mlra_stream *e;
 
-	/* Handlers never wait: an entry another CPU holds costs an access. */
-	if (!spin_trylock(&e->lock)) {
+	if (file_dying(file))
+		return;
+	e = stream_lookup(t, file);
+	if (!e) {
+		stream_create(t, file, &a, pages, hint);
+		return;
+	}
+	if (!raw_spin_trylock(&e->lock)) {
 		mlra_count(MLRA_STAT_CONTENDED);
 		return;
 	}
-	if (stream_claim(e, file, true)) {
-		e->last_used = jiffies;
-		e->hinted |= hint != MLRA_HINT_NONE;
-		e->random |= hint == MLRA_HINT_RANDOM;
-		if (mlra_history_add(&e->history, &a)) {
-			stream_log(e, kind == MLRA_ACCESS_FAULT ?
-				   MLRA_LOG_FAULT : MLRA_LOG_READ, index, pages);
-			if (++e->since_decision >=
-			    READ_ONCE(mlra_knobs.decision_interval)) {
-				e->since_decision = 0;
-				stream_decide(e);
-			}
-			if (e->prefetch || e->pf.kind || e->pf.hold)
-				stream_prefetch(e);
-		}
-	}
-	spin_unlock(&e->lock);
+	/* Recycled since the lookup: this access is lost. */
+	if (e->file == file)
+		stream_record(e, &a, pages, hint);
+	else
+		mlra_count(MLRA_STAT_CONTENDED);
+	raw_spin_unlock(&e->lock);
 }
 
 /**
  * mlra_stream_ra() - the kernel reads ahead in @file
- * @file: the file
+ * @file: the file; its caller holds a reference, or it is dying
  * @index: where: a missing page (sync), a readahead marker (async)
  * @pages: the pages the reader asked for
  * @async: a marker was hit, rather than a page found missing
@@ -404,71 +536,186 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async)
 {
-	struct mlra_stream *e = stream_slot(file, false);
+	struct mlra_stream *e;
 	struct mlra_access *last;
 
+	if (file_dying(file))
+		return;
+	e = stream_lookup(stream_table(), file);
 	if (!e)
 		return;
-	if (!spin_trylock(&e->lock)) {
+	if (!raw_spin_trylock(&e->lock)) {
 		mlra_count(MLRA_STAT_CONTENDED);
 		return;
 	}
-	if (stream_claim(e, file, false)) {
+	if (e->file == file) {
 		last = mlra_history_last(&e->history);
 		if (!async && last && (u32)index - last->index < last->pages)
 			last->miss = 1;
 		stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
 			   index, min_t(unsigned long, pages, U32_MAX));
 	}
-	spin_unlock(&e->lock);
+	raw_spin_unlock(&e->lock);
 }
 
 /**
  * mlra_stream_release() - @file is being freed: forget it
- * @file: the file
+ * @file: the file, in __fput(): its count is zero
  *
- * Waits for a handler that holds the entry, so that no one touches the
- * file after this returns. Its window needs no restoring.
+ * Called by the release hook, which runs for every file freed while mlra
+ * is enabled (see src/hook.c). Waits for whoever holds the entry, so that
+ * no one touches the file after this returns. Its window needs no
+ * restoring.
+ *
+ * The lifetime rules: an entry's key is set and cleared only with its
+ * lock held; no entry is made for a dying file; and this runs before the
+ * file is freed. So whoever holds an entry's lock with the key set may
+ * touch the file: it cannot be freed meanwhile. Anyone who must touch it
+ * with the lock dropped pins it first (mlra_stream_file_get()).
  */
 void mlra_stream_release(struct file *file)
 {
+	struct mlra_stream_table *t = stream_table();
 	unsigned int i;
 
 	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
-		struct mlra_stream *e = slot(file, i);
+		struct mlra_stream *e = probe_slot(t, file, i);
 
-		if (READ_ONCE(e->file) != file)
+		/*
+		 * Pairs with the release store that set the key: a handler
+		 * that made the entry ran with a reference, dropped before
+		 * the count reached zero, so the key is seen here.
+		 */
+		if (smp_load_acquire(&e->file) != file)
 			continue;
-		spin_lock(&e->lock);
+		raw_spin_lock(&e->lock);
 		if (e->file == file) {
 			stream_log(e, MLRA_LOG_RELEASE, 0, 0);
 			stream_close_area(e);
 			WRITE_ONCE(e->file, NULL);
 		}
-		spin_unlock(&e->lock);
+		raw_spin_unlock(&e->lock);
 	}
+}
+
+/**
+ * mlra_stream_file_get() - pin the file of a stream, for prefetch
+ * @slot: the stream's slot in the table
+ * @id: the stream's number; a slot reused since holds another
+ *
+ * Any context that may sleep; rcu_read_lock() guards the table.
+ *
+ * Return: the file with a reference taken (fput() it), or NULL if the
+ * stream is gone or its file is being freed.
+ */
+struct file *mlra_stream_file_get(u32 slot, u32 id)
+{
+	struct mlra_stream_table *t;
+	struct file *file = NULL;
+	struct mlra_stream *e;
+
+	rcu_read_lock();
+	t = rcu_dereference(mlra_table);
+	if (slot < table_size(t)) {
+		e = &t->slots[slot];
+		raw_spin_lock(&e->lock);
+		/* Alive under the lock; referenced only if not yet dying. */
+		if (e->file && e->id == id &&
+		    atomic_long_inc_not_zero(&e->file->f_count))
+			file = e->file;
+		raw_spin_unlock(&e->lock);
+	}
+	rcu_read_unlock();
+	return file;
+}
+
+/*
+ * Call @fn on every live entry, locked; process context. The probes are
+ * registered or not, but the release hook is: every file is alive while
+ * its entry is locked.
+ */
+static void streams_walk(void (*fn)(struct mlra_stream *e, void *arg),
+			 void *arg)
+{
+	struct mlra_stream_table *t = stream_table();
+	unsigned int i;
+
+	for (i = 0; i < table_size(t); i++) {
+		struct mlra_stream *e = &t->slots[i];
+
+		raw_spin_lock(&e->lock);
+		if (e->file)
+			fn(e, arg);
+		raw_spin_unlock(&e->lock);
+		cond_resched();
+	}
+}
+
+static void stream_forget_fn(struct mlra_stream *e, void *unused)
+{
+	stream_forget(e);
 }
 
 /**
  * mlra_streams_drain() - give every file its own window back, forget all
  *
- * Called with the access probes unregistered and the release probe still
- * registered, so every file in the table is alive while its entry is
- * locked.
+ * Called with the access probes unregistered and the release hook still
+ * registered, with mlra_state_lock held.
  */
 void mlra_streams_drain(void)
 {
-	unsigned int i;
+	streams_walk(stream_forget_fn, NULL);
+}
 
-	for (i = 0; mlra_slots && i < slot_count(); i++) {
-		struct mlra_stream *e = &mlra_slots[i];
+static void stream_restore_fn(struct mlra_stream *e, void *unused)
+{
+	if (file_count(e->file))
+		stream_restore(e);
+}
 
-		spin_lock(&e->lock);
-		if (e->file)
-			stream_forget(e);
-		spin_unlock(&e->lock);
-		cond_resched();
-	}
+static void stream_restore_hinted_fn(struct mlra_stream *e, void *unused)
+{
+	if (file_count(e->file) && e->hinted)
+		stream_restore(e);
+}
+
+/**
+ * mlra_streams_restore() - stop steering, keep watching
+ *
+ * For a change that stops steering while the probes stay (mode on to
+ * observe, or enabled 0 with the probes gone): every file gets its own
+ * window back and prefetch stops; streams and histories stay. Called with
+ * mlra_state_lock held, after the knob changed, so no decision sets a
+ * window again behind the walk.
+ */
+void mlra_streams_restore(void)
+{
+	streams_walk(stream_restore_fn, NULL);
+}
+
+/**
+ * mlra_streams_restore_hinted() - stop steering the files with a hint
+ *
+ * As mlra_streams_restore(), for respect_hints 0 to 1.
+ */
+void mlra_streams_restore_hinted(void)
+{
+	streams_walk(stream_restore_hinted_fn, NULL);
+}
+
+static void stream_show_fn(struct mlra_stream *e, void *arg)
+{
+	struct seq_file *m = arg;
+	struct inode *inode = file_host(e->file);
+
+	seq_printf(m, "%lu %llu %u %u %d %d ", inode->i_ino,
+		   i_size_read(inode) >> PAGE_SHIFT, e->original_pages,
+		   READ_ONCE(e->file->f_ra.ra_pages), e->changed, e->hinted);
+	if (e->policy.applied == MLRA_NO_CLASS)
+		seq_puts(m, "-");
+	else
+		seq_printf(m, "%u", e->policy.applied);
+	seq_printf(m, " %u\n", e->history.count);
 }
 
 /**
@@ -477,36 +724,15 @@ void mlra_streams_drain(void)
  *
  * Columns: inode, pages in the file, the file's own window, the window
  * now, whether mlra set it, whether the application hinted, class in
- * force (- for the kernel's own), accesses held.
+ * force (- for the kernel's own), accesses held. Called with
+ * mlra_state_lock held: the table is not replaced meanwhile.
  */
 void mlra_streams_show(struct seq_file *m)
 {
-	unsigned int i, live = 0;
-
 	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses\n");
-	for (i = 0; mlra_slots && i < slot_count(); i++) {
-		struct mlra_stream *e = &mlra_slots[i];
-		struct file *f;
-
-		spin_lock(&e->lock);
-		f = e->file;
-		if (f) {
-			live++;
-			seq_printf(m, "%lu %llu %u %u %d %d ",
-				   file_inode(f)->i_ino,
-				   i_size_read(file_inode(f)) >> PAGE_SHIFT,
-				   e->original_pages,
-				   READ_ONCE(f->f_ra.ra_pages), e->changed,
-				   e->hinted);
-			if (e->policy.applied == MLRA_NO_CLASS)
-				seq_puts(m, "-");
-			else
-				seq_printf(m, "%u", e->policy.applied);
-			seq_printf(m, " %u\n", e->history.count);
-		}
-		spin_unlock(&e->lock);
-	}
-	seq_printf(m, "# %u live of %u\n", live, slot_count());
+	streams_walk(stream_show_fn, m);
+	seq_printf(m, "# %u live of %u\n", mlra_streams_live(),
+		   mlra_streams_max());
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST

@@ -56,7 +56,8 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
 /*
  * Numeric knobs: one show and one store for all, each knob a variable with
  * its bounds (one left out of mlra_attrs is an unused variable). min_ra_kb
- * and max_ra_kb must keep min <= max; max_streams has a setter.
+ * and max_ra_kb must keep min <= max; max_streams and respect_hints have
+ * setters.
  */
 struct mlra_uint_knob {
 	struct kobj_attribute attr;
@@ -126,7 +127,8 @@ static struct mlra_uint_knob max_streams_knob = {
 };
 
 static struct mlra_uint_knob respect_hints_knob = {
-	MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1
+	MLRA_KNOB_ATTR(respect_hints), &mlra_knobs.respect_hints, 0, 1,
+	mlra_set_respect_hints
 };
 
 static struct mlra_uint_knob prefetch_max_kb_knob = {
