@@ -19,6 +19,11 @@
 
 #include "mlra.h"
 
+/* Without file locking, locks_remove_file() is an inline stub. */
+#ifndef CONFIG_FILE_LOCKING
+#error "mlra's release hook needs CONFIG_FILE_LOCKING"
+#endif
+
 static unsigned long probe_arg(struct pt_regs *regs, unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
@@ -129,7 +134,14 @@ static void release_hook(unsigned long ip, unsigned long parent_ip,
 {
 	struct pt_regs *regs = ftrace_get_regs(fregs);
 
+	/*
+	 * ftrace calls this op preemptible: an RCU read side of its own,
+	 * which release_hook_unregister() waits for, keeps the stream
+	 * table from being replaced under it, however mlra is built.
+	 */
+	preempt_disable_notrace();
 	mlra_stream_release((struct file *)regs_get_kernel_argument(regs, 0));
+	preempt_enable_notrace();
 }
 
 static struct ftrace_ops mlra_release_ops = {
@@ -155,6 +167,8 @@ static int release_hook_register(void)
 static void release_hook_unregister(void)
 {
 	unregister_ftrace_function(&mlra_release_ops);
+	/* A module's op is waited for by ftrace; a built-in one is not. */
+	synchronize_rcu();
 }
 
 /**
@@ -213,7 +227,8 @@ static void probes_unregister(void)
 /*
  * Handlers must run where a spinning lock is fine: from ftrace at the
  * function's entry, never from an int3 trap, which may interrupt code
- * with interrupts off (and is NMI-like on x86).
+ * with interrupts off (and is NMI-like on x86). A probe is registered
+ * disabled and enabled only once it is known to be ftrace-based.
  */
 static int probe_register(struct mlra_probe *p)
 {
@@ -222,22 +237,24 @@ static int probe_register(struct mlra_probe *p)
 
 	/* A kprobe is reusable only with the fields it set cleared. */
 	kp->addr = NULL;
-	kp->flags = 0;
+	kp->flags = KPROBE_FLAG_DISABLED;
 	kp->nmissed = 0;
 	err = register_kprobe(kp);
 	if (err == -ENOENT && p->optional)
 		return 0;
-	if (!err && !kprobe_ftrace(kp)) {
-		unregister_kprobe(kp);
-		err = -EOPNOTSUPP;
-	}
+	if (err)
+		goto err_report;
+	err = kprobe_ftrace(kp) ? enable_kprobe(kp) : -EOPNOTSUPP;
 	if (err) {
-		pr_err("cannot probe %s from ftrace: error %d\n",
-		       kp->symbol_name, err);
-		return err;
+		unregister_kprobe(kp);
+		goto err_report;
 	}
 	p->live = true;
 	return 0;
+
+err_report:
+	pr_err("cannot probe %s from ftrace: error %d\n", kp->symbol_name, err);
+	return err;
 }
 
 /**

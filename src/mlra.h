@@ -208,7 +208,7 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async);
 void mlra_stream_release(struct file *file);
-struct file *mlra_stream_file_get(u32 slot, u32 id);
+struct file *mlra_stream_file_get(u32 slot, u64 id);
 void mlra_streams_drain(void);
 void mlra_streams_restore(void);
 void mlra_streams_restore_hinted(void);
@@ -230,7 +230,7 @@ extern const struct file_operations mlra_log_fops;
 int mlra_prefetch_init(void);
 void mlra_prefetch_exit(void);
 void mlra_prefetch_flush(void);
-void mlra_prefetch_queue(u32 slot, u32 id, pgoff_t start, u32 pages);
+void mlra_prefetch_queue(u32 slot, u64 id, pgoff_t start, u32 pages);
 
 int mlra_hooks_register(void);
 void mlra_hooks_unregister(void);

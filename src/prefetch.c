@@ -10,7 +10,9 @@
  * A request names its stream (slot and number), not the file, and holds
  * no reference: closing the file frees it at once, and the stream with
  * it, and the request is then dropped unread. The worker pins the file
- * only for as long as it issues (mlra_stream_file_get()). A request
+ * only while it issues (mlra_stream_file_get()), one piece at a time, and
+ * stops when the pin is the last reference; a close() that comes in the
+ * middle of a piece waits for that piece only. A request
  * carries the reader's memory and I/O cgroups, and the worker charges
  * the pages and the I/O to them, as the loop driver does for its I/O.
  *
@@ -52,7 +54,7 @@
  */
 struct mlra_pf_request {
 	u32 slot;
-	u32 id;
+	u64 id;
 	pgoff_t start;
 	u32 pages;
 	struct cgroup_subsys_state *memcg;
@@ -151,15 +153,19 @@ static void mlra_pf_issue(const struct mlra_pf_request *r)
 	pages = min_t(pgoff_t, r->pages, end - r->start);
 	piece = max3(inode_to_bdi(inode)->io_pages,
 		     (pgoff_t)READ_ONCE(file->f_ra.ra_pages), 1UL);
-	for (done = 0; done < pages; done += piece)
+	/* Closed meanwhile (only the pin left): no more of it. */
+	for (done = 0; done < pages && file_count(file) > 1; done += piece)
 		pf_fadvise_charged(r, file,
 				   (loff_t)(r->start + done) << PAGE_SHIFT,
 				   (loff_t)min(piece, pages - done) << PAGE_SHIFT);
 	mlra_count(MLRA_STAT_PF_REQUESTS);
-	mlra_count_add(MLRA_STAT_PF_PAGES, pages);
+	mlra_count_add(MLRA_STAT_PF_PAGES, min(done, pages));
 out:
-	/* The last reference only if the file was closed meanwhile. */
-	fput(file);
+	/*
+	 * The last reference if the file was closed while a piece was read:
+	 * freed here and now, not deferred as fput() from a kthread would.
+	 */
+	__fput_sync(file);
 }
 
 static void mlra_pf_work(struct work_struct *work)
@@ -229,7 +235,7 @@ static unsigned long pf_mem_available(void)
  * Safe in the probe handlers: no sleep, no allocation, no reference to
  * the file. The request may be dropped (counted), never waited for.
  */
-void mlra_prefetch_queue(u32 slot, u32 id, pgoff_t start, u32 pages)
+void mlra_prefetch_queue(u32 slot, u64 id, pgoff_t start, u32 pages)
 {
 	unsigned long cap = READ_ONCE(mlra_knobs.prefetch_inflight_kb) >>
 			    (PAGE_SHIFT - 10);

@@ -40,8 +40,8 @@
  * @lock: taken by trylock in handlers; spun on by the release hook, the
  *	prefetch worker and the process-context walks
  * @last_used: jiffies of the last access, to recycle the stalest
- * @id: the stream's number, unique while the module is loaded: the access
- *	log's stream, and what a queued prefetch names
+ * @id: the stream's number, never reused while the module is loaded: what
+ *	a queued prefetch names; its low 32 bits are the access log's stream
  * @original_pages: the file's own window when mlra first saw it
  * @set_pages: the window mlra last wrote, if @changed
  * @model_gen: generation of the model @policy's classes belong to
@@ -61,7 +61,7 @@ struct mlra_stream {
 	struct file *file;
 	raw_spinlock_t lock;	/* guards the entry; see the lifetime rules */
 	unsigned long last_used;
-	u32 id;
+	u64 id;
 	u32 original_pages;
 	u32 set_pages;
 	u32 model_gen;
@@ -93,7 +93,7 @@ struct mlra_stream_table {
  */
 static struct mlra_stream_table __rcu *mlra_table;
 /* Streams numbered on each CPU; the CPU is part of the number. */
-static DEFINE_PER_CPU(u32, mlra_stream_seq);
+static DEFINE_PER_CPU(u64, mlra_stream_seq);
 
 static struct mlra_stream_table *stream_table(void)
 {
@@ -129,7 +129,9 @@ int mlra_streams_alloc(unsigned int max)
 	t->bits = bits;
 	for (i = 0; i < 1U << bits; i++)
 		raw_spin_lock_init(&t->slots[i].lock);
-	old = stream_table();
+	old = rcu_dereference_protected(mlra_table,
+					lockdep_is_held(&mlra_state_lock) ||
+					!mlra_hooks_active());
 	rcu_assign_pointer(mlra_table, t);
 	if (old) {
 		synchronize_rcu();
@@ -141,8 +143,10 @@ int mlra_streams_alloc(unsigned int max)
 /* At exit, or a failed init: no probe, no prefetch worker left. */
 void mlra_streams_free(void)
 {
-	vfree(stream_table());
+	struct mlra_stream_table *t = rcu_dereference_protected(mlra_table, 1);
+
 	RCU_INIT_POINTER(mlra_table, NULL);
+	vfree(t);
 }
 
 /* Memory the table takes, for stats. */
@@ -261,6 +265,37 @@ static struct inode *file_host(struct file *file)
 	return file->f_mapping->host;
 }
 
+/*
+ * Handlers look at a file only while it has references: __fput() still
+ * reads a file after the release hook (ima_file_free() rehashes it
+ * through filemap_read()), and an entry made then would outlive it.
+ */
+static bool file_dying(struct file *file)
+{
+	return !file_count(file);
+}
+
+/*
+ * The files that may have an entry: those the page cache reads for
+ * (regular files, block devices). The release hook, which runs for every
+ * file freed, looks no further for the others.
+ */
+static bool file_tracked(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	return S_ISREG(mode) || S_ISBLK(mode);
+}
+
+/*
+ * A reference to a file that is not yet dying. One place for it: later
+ * kernels count files with file_ref_t.
+ */
+static bool file_pin(struct file *file)
+{
+	return atomic_long_inc_not_zero(&file->f_count);
+}
+
 /* Make @e, locked, a fresh entry of @file, recycling what it held. */
 static void stream_init(struct mlra_stream *e, struct file *file)
 {
@@ -299,7 +334,9 @@ static u64 file_pages(struct file *file)
 /* The file's block device says it does not rotate ("rotational" 0). */
 static bool file_nonrot(struct file *file)
 {
-	struct block_device *bdev = file_host(file)->i_sb->s_bdev;
+	struct inode *host = file_host(file);
+	struct block_device *bdev = S_ISBLK(host->i_mode) ? I_BDEV(host) :
+				    host->i_sb->s_bdev;
 
 	return bdev && bdev_nonrot(bdev);
 }
@@ -401,29 +438,24 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 	if (!mlra_logging())
 		return;
 	inode = file_host(e->file);
+	/*
+	 * A dying file's f_ra may already be storage for fput()'s work
+	 * (a union since 6.8): its window is not read.
+	 */
 	r = (struct mlra_log_record){
 		.ino = inode->i_ino,
 		.index = index,
 		.stream = e->id,
 		.dev = new_encode_dev(inode->i_sb->s_dev),
 		.pages = pages,
-		.window = READ_ONCE(e->file->f_ra.ra_pages),
+		.window = file_dying(e->file) ? 0 :
+			  READ_ONCE(e->file->f_ra.ra_pages),
 		.size_pages = min_t(u64, file_pages(e->file), U32_MAX),
 		.kind = kind,
 		.flags = (e->hinted ? MLRA_LOG_HINTED : 0) |
 			 (e->changed ? MLRA_LOG_CHANGED : 0),
 	};
 	mlra_log(&r);
-}
-
-/*
- * Handlers look at a file only while it has references: __fput() still
- * reads a file after the release hook (ima_file_free() rehashes it
- * through filemap_read()), and an entry made then would outlive it.
- */
-static bool file_dying(struct file *file)
-{
-	return !file_count(file);
 }
 
 /*
@@ -504,7 +536,7 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 	};
 	struct mlra_stream *e;
 
-	if (file_dying(file))
+	if (file_dying(file) || !file_tracked(file))
 		return;
 	e = stream_lookup(t, file);
 	if (!e) {
@@ -539,7 +571,7 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 	struct mlra_stream *e;
 	struct mlra_access *last;
 
-	if (file_dying(file))
+	if (file_dying(file) || !file_tracked(file))
 		return;
 	e = stream_lookup(stream_table(), file);
 	if (!e)
@@ -578,6 +610,8 @@ void mlra_stream_release(struct file *file)
 	struct mlra_stream_table *t = stream_table();
 	unsigned int i;
 
+	if (!file_tracked(file))
+		return;
 	for (i = 0; i < MLRA_PROBE_SLOTS; i++) {
 		struct mlra_stream *e = probe_slot(t, file, i);
 
@@ -608,7 +642,7 @@ void mlra_stream_release(struct file *file)
  * Return: the file with a reference taken (fput() it), or NULL if the
  * stream is gone or its file is being freed.
  */
-struct file *mlra_stream_file_get(u32 slot, u32 id)
+struct file *mlra_stream_file_get(u32 slot, u64 id)
 {
 	struct mlra_stream_table *t;
 	struct file *file = NULL;
@@ -620,8 +654,7 @@ struct file *mlra_stream_file_get(u32 slot, u32 id)
 		e = &t->slots[slot];
 		raw_spin_lock(&e->lock);
 		/* Alive under the lock; referenced only if not yet dying. */
-		if (e->file && e->id == id &&
-		    atomic_long_inc_not_zero(&e->file->f_count))
+		if (e->file && e->id == id && file_pin(e->file))
 			file = e->file;
 		raw_spin_unlock(&e->lock);
 	}
@@ -683,7 +716,7 @@ static void stream_restore_hinted_fn(struct mlra_stream *e, void *unused)
  * mlra_streams_restore() - stop steering, keep watching
  *
  * For a change that stops steering while the probes stay (mode on to
- * observe, or enabled 0 with the probes gone): every file gets its own
+ * observe): every file gets its own
  * window back and prefetch stops; streams and histories stay. Called with
  * mlra_state_lock held, after the knob changed, so no decision sets a
  * window again behind the walk.

@@ -19,7 +19,7 @@ static u64 pf_stat(enum mlra_stat_item item, u64 *before)
 
 /* No stream has this number: what is queued for it is never read. */
 #define NO_STREAM_SLOT	0
-#define NO_STREAM_ID	U32_MAX
+#define NO_STREAM_ID	U64_MAX
 
 static void mlra_prefetch_queue_limits(struct kunit *test)
 {

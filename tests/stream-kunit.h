@@ -217,7 +217,8 @@ static void mlra_stream_prefetch_holds_no_file(struct kunit *test)
 	u64 skipped = mlra_stat_sum(MLRA_STAT_PF_SKIPPED);
 	u64 issued = mlra_stat_sum(MLRA_STAT_PF_REQUESTS), pages;
 	struct mlra_stream *e;
-	u32 slot, id;
+	u64 id;
+	u32 slot;
 
 	saved_knobs = mlra_knobs;
 	mlra_knobs.enabled = true;
