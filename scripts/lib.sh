@@ -27,7 +27,8 @@ mlra_copy_sources() {
 }
 
 # mlra_build_module LINE DIR [MAKE ARGS...]: build mlra.ko for the kernel
-# line (6.1 or 6.12) in DIR; the build's output goes to DIR/build.log.
+# line (6.1, 6.12 or 6.1-debug) in DIR; the build's output goes to
+# DIR/build.log.
 mlra_build_module() {
 	_line=$1 _dir=$2
 	shift 2
@@ -54,6 +55,10 @@ mlra_kernel_tree() {
 	fi
 	echo "$_tree"
 }
+
+# The debug kernel of the test host (scripts/debug-kernel builds it out of
+# tree here; scripts/kernel 6.1-debug answers from it).
+MLRA_DEBUG_KERNEL=${MLRA_DEBUG_KERNEL:-$MLRA_CACHE/debug-6.1}
 
 # mlra_profile NAME: print the disk profile NAME of scripts/vm as "IOPS
 # BYTES_PER_S DELAY_MS ROTATIONAL" (QEMU's throttle, 0 for none; dm-delay
