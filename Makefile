@@ -70,6 +70,11 @@ kunit:
 check:
 	scripts/check
 
+# The stress suite at full size on the debug test host (make check runs a
+# bounded one).
+stress:
+	scripts/check stress
+
 # The model parser's fuzzer for longer than `make check` runs it.
 FUZZ_SECONDS ?= 1800
 fuzz:
@@ -95,5 +100,5 @@ model:
 traces:
 	scripts/families capture
 
-.PHONY: all modules clean install dkms-install tools style sparse kunit check \
+.PHONY: all modules clean install dkms-install tools style sparse kunit check stress \
 	fuzz bench-infer vm demo model traces
