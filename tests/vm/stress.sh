@@ -7,12 +7,12 @@
 # Then insmod/rmmod cycles under the readers, and readers in a memory
 # cgroup at its limit. Every reader must read what it reads with mlra
 # not loaded; the runner fails the run on any kernel report.
-# Usage: sh vm/stress.sh [FLIPS [CYCLES]]  (defaults 100 and 20; make
-# stress runs 1000 and 200)
+# Usage: sh vm/stress.sh [FLIPS [CYCLES]]  (defaults 30 and 5, as make
+# check runs it; make stress runs 1000 and 200)
 # Expects mlra not loaded, /data/swap.dat, /data/models/*.mlra, mlra-gen.
 . ./vm/lib.sh
-FLIPS=${1:-100}
-CYCLES=${2:-20}
+FLIPS=${1:-30}
+CYCLES=${2:-5}
 FILE=/data/swap.dat
 STREAMS=/sys/kernel/debug/mlra/streams
 LOG=/sys/kernel/debug/mlra/access_log
