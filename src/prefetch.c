@@ -272,7 +272,8 @@ void mlra_prefetch_queue(u32 slot, u64 id, pgoff_t start, u32 pages)
  *
  * While mlra is not steering, the work items drop what is queued unread.
  * Process context; may sleep, as long as the slowest request queued: not
- * with mlra_state_lock held.
+ * with mlra_state_lock held. For the KUnit suites: the module itself
+ * never waits for prefetch but at exit (destroy_workqueue()).
  */
 void mlra_prefetch_flush(void)
 {
