@@ -16,6 +16,16 @@ stream_col() {
 	awk -v i="$ino" -v c="$1" '$1 == i { print $c; exit }' $STREAMS
 }
 
+# Until FILE has a stream (30 s at most), then 2 s more: fio starts slowly
+# on a slow (debug) test host; its reads, once started, do not.
+stream_wait() {
+	for _t in $(seq 60); do
+		[ -n "$(stream_col 8)" ] && break
+		sleep 0.5
+	done
+	sleep 2
+}
+
 sum_off=$(md5sum <$FILE)
 check "insmod" insmod "$KO"
 dd if=/data/models/steer.mlra of=$KNOBS/model bs=64k 2>/dev/null
@@ -63,7 +73,7 @@ fio --name=mmaprand --filename=$FILE --rw=randread --bs=4k --ioengine=mmap \
 	--runtime=5 --time_based --fadvise_hint=0 --norandommap --eta=never \
 	--output=/dev/null &
 fio=$!
-sleep 3
+stream_wait
 # The fixture says "off"; through a mapping that is 64 KiB, no less.
 check_eq "a random mmap reader gets 64 KiB of read-around, no less" 16 \
 	"$(stream_col 4)"
@@ -73,17 +83,11 @@ check_eq "data read with mlra on is the same" "$sum_off" "$(md5sum <$FILE)"
 
 # Hints: fio's fadvise_hint=1 advises SEQUENTIAL (window doubled to 64)
 # for a sequential job and RANDOM for a random one.
-# The table is read 2 s after fio's stream appears (or 30 s passed): fio's
-# start takes seconds on a slow (debug) test host; its 120 reads do not.
 hinted_run() {
 	fio --name=hint --filename=$FILE --rw="$1" --bs=64k --size=8m \
 		--ioengine=psync --fadvise_hint=1 --thinktime=4000000 \
 		--thinktime_blocks=120 --eta=never --output=/dev/null &
-	for _t in $(seq 60); do
-		[ -n "$(stream_col 8)" ] && break
-		sleep 0.5
-	done
-	sleep 2
+	stream_wait
 	echo "$(stream_col 4) $(awk -v i="$ino" '$1 == i { print $6; exit }' $STREAMS)"
 	wait
 }
