@@ -4,10 +4,9 @@
  * hashed by struct file address, bounded in memory. Probe handlers record
  * accesses and decide here under a per-entry trylock, never a global lock.
  *
- * Lifetime rule: an entry's key is cleared only with its lock held, and
- * the release probe (on locks_remove_file(), which __fput() calls before
- * freeing a file) takes that lock. So whoever holds an entry's lock with
- * the key set may touch the file: it cannot be freed meanwhile.
+ * Lifetime: whoever holds an entry's lock with the key set may touch the
+ * file, as the release hook (src/hook.c) takes that lock before the file
+ * is freed; the rules in full are at mlra_stream_release().
  */
 
 #include <linux/backing-dev.h>
