@@ -166,7 +166,11 @@ static int release_hook_register(void)
 
 static void release_hook_unregister(void)
 {
-	unregister_ftrace_function(&mlra_release_ops);
+	/*
+	 * Fails only once ftrace has shut itself down after a bug of its
+	 * own (-ENODEV), which it reports; nothing mlra can undo then.
+	 */
+	WARN_ON_ONCE(unregister_ftrace_function(&mlra_release_ops));
 	/* A module's op is waited for by ftrace; a built-in one is not. */
 	synchronize_rcu();
 }
