@@ -120,6 +120,24 @@ static int async_ra_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /*
+ * page_cache_ra_unbounded(struct readahead_control *ractl,
+ *			   unsigned long nr_to_read, unsigned long lookahead)
+ * Where every readahead request of a filesystem without large folios is
+ * submitted, mlra's prefetch included: what a stream costs the disk.
+ */
+static int ra_unbounded_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct readahead_control *ractl = (void *)probe_arg(regs, 0);
+	unsigned long pages = probe_arg(regs, 1);
+
+	mlra_count(MLRA_STAT_RA_REQUESTS);
+	mlra_count_add(MLRA_STAT_RA_PAGES, pages);
+	if (ractl->file)
+		mlra_stream_read_in(ractl->file, pages);
+	return 0;
+}
+
+/*
  * The release hook: mlra_stream_release() for every file freed, on
  * locks_remove_file(), which __fput() calls before the file is freed.
  * An ftrace callback, not a kprobe, because it must never be skipped:
@@ -206,6 +224,7 @@ static struct mlra_probe mlra_probes[] = {
 	MLRA_PROBE("filemap_fault", filemap_fault_pre, false),
 	MLRA_PROBE("page_cache_sync_ra", sync_ra_pre, false),
 	MLRA_PROBE("page_cache_async_ra", async_ra_pre, false),
+	MLRA_PROBE("page_cache_ra_unbounded", ra_unbounded_pre, false),
 	MLRA_PROBE("filemap_splice_read", filemap_splice_read_pre, true),
 };
 

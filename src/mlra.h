@@ -96,6 +96,20 @@ static inline bool mlra_steering(void)
  * @MLRA_STAT_WINDOW_RACES: windows left alone because they changed between
  *	the decision's read and its write (posix_fadvise() meanwhile)
  * @MLRA_STAT_HINTED_SKIPS: changes left undone for a hinted file
+ * @MLRA_STAT_GUARD_UNDONE_COST: windows mlra set and undid, as they cost
+ *	the disk more per access than the kernel's (include/mlra/guard.h)
+ * @MLRA_STAT_GUARD_UNDONE_THRASH: windows larger than the kernel's that
+ *	mlra set and undid, as the page cache was thrashing
+ * @MLRA_STAT_GUARD_UNDONE_MUTED: windows mlra set and undid, as their
+ *	class was muted
+ * @MLRA_STAT_GUARD_HELD: changes the guard held off: a stream backing off,
+ *	a larger window while the page cache thrashes, a muted class
+ * @MLRA_STAT_GUARD_MUTES: classes muted: undone for their cost
+ *	MLRA_MUTE_UNDOS times in a row, across streams
+ * @MLRA_STAT_THRASH_PERIODS: samples that found the page cache thrashing
+ * @MLRA_STAT_RA_REQUESTS: readahead requests the kernel submitted for
+ *	the files mlra follows
+ * @MLRA_STAT_RA_PAGES: the most pages they read
  * @MLRA_STAT_CONTENDED: accesses lost to another CPU holding the stream
  * @MLRA_STAT_RECYCLED: streams recycled for a new file
  * @MLRA_STAT_LOG_RECORDS: records written to the access log
@@ -125,6 +139,14 @@ enum mlra_stat_item {
 	MLRA_STAT_WINDOWS_WOULD_SET,
 	MLRA_STAT_WINDOW_RACES,
 	MLRA_STAT_HINTED_SKIPS,
+	MLRA_STAT_GUARD_UNDONE_COST,
+	MLRA_STAT_GUARD_UNDONE_THRASH,
+	MLRA_STAT_GUARD_UNDONE_MUTED,
+	MLRA_STAT_GUARD_HELD,
+	MLRA_STAT_GUARD_MUTES,
+	MLRA_STAT_THRASH_PERIODS,
+	MLRA_STAT_RA_REQUESTS,
+	MLRA_STAT_RA_PAGES,
 	MLRA_STAT_CONTENDED,
 	MLRA_STAT_RECYCLED,
 	MLRA_STAT_LOG_RECORDS,
@@ -207,6 +229,7 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 			enum mlra_access_kind kind, enum mlra_hint hint);
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async);
+void mlra_stream_read_in(struct file *file, unsigned long pages);
 void mlra_stream_release(struct file *file);
 struct file *mlra_stream_file_get(u32 slot, u64 id);
 void mlra_streams_drain(void);
@@ -226,6 +249,8 @@ static inline bool mlra_logging(void)
 
 void mlra_log(struct mlra_log_record *r);
 extern const struct file_operations mlra_log_fops;
+
+bool mlra_thrashing(void);
 
 int mlra_prefetch_init(void);
 void mlra_prefetch_exit(void);

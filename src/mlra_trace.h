@@ -2,7 +2,8 @@
 /*
  * mlra's tracepoints, for perf, trace-cmd and bpftrace:
  *   mlra:mlra_decision	every decision: the file, the model's class and
- *			confidence, the window before and after
+ *			confidence, the window before and after, and why
+ *			the guard overrode the model, if it did
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM mlra
@@ -15,13 +16,15 @@
 
 /*
  * @class is -1 without a model; @new_pages is the window mlra wants, in
- * force only if @acted (mode on, and no hint that mlra respects).
+ * force only if @acted (mode on, and no hint that mlra respects); @guard
+ * is enum mlra_guard_reason: why it is not the model's.
  */
 TRACE_EVENT(mlra_decision,
 	    TP_PROTO(const struct file *file, u32 stream, int class,
-		     s32 confidence, u32 old_pages, u32 new_pages, bool acted),
+		     s32 confidence, u32 old_pages, u32 new_pages, bool acted,
+		     u8 guard),
 	    TP_ARGS(file, stream, class, confidence, old_pages, new_pages,
-		    acted),
+		    acted, guard),
 	    TP_STRUCT__entry(__field(const void *, file)
 			     __field(unsigned long, ino)
 			     __field(dev_t, dev)
@@ -30,7 +33,8 @@ TRACE_EVENT(mlra_decision,
 			     __field(s32, confidence)
 			     __field(u32, old_pages)
 			     __field(u32, new_pages)
-			     __field(bool, acted)),
+			     __field(bool, acted)
+			     __field(u8, guard)),
 	    TP_fast_assign(__entry->file = file;
 			   __entry->ino = file_inode(file)->i_ino;
 			   __entry->dev = file_inode(file)->i_sb->s_dev;
@@ -39,12 +43,16 @@ TRACE_EVENT(mlra_decision,
 			   __entry->confidence = confidence;
 			   __entry->old_pages = old_pages;
 			   __entry->new_pages = new_pages;
-			   __entry->acted = acted;),
-	    TP_printk("file=%p dev=%u:%u ino=%lu stream=%u class=%d confidence=%d old_pages=%u new_pages=%u acted=%d",
+			   __entry->acted = acted;
+			   __entry->guard = guard;),
+	    TP_printk("file=%p dev=%u:%u ino=%lu stream=%u class=%d confidence=%d old_pages=%u new_pages=%u acted=%d guard=%s",
 		      __entry->file, MAJOR(__entry->dev), MINOR(__entry->dev),
 		      __entry->ino, __entry->stream, __entry->class,
 		      __entry->confidence, __entry->old_pages,
-		      __entry->new_pages, __entry->acted)
+		      __entry->new_pages, __entry->acted,
+		      __print_symbolic(__entry->guard, { 0, "none" },
+				       { 1, "cost" }, { 2, "held" },
+				       { 3, "thrash" }, { 4, "muted" }))
 );
 
 #endif /* _MLRA_TRACE_H */

@@ -9,6 +9,7 @@
  * is freed; the rules in full are at mlra_stream_release().
  */
 
+#include <linux/atomic.h>
 #include <linux/backing-dev.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
@@ -21,6 +22,7 @@
 
 #include <mlra/access_log.h>
 #include <mlra/features.h>
+#include <mlra/guard.h>
 #include <mlra/model.h>
 #include <mlra/policy.h>
 
@@ -50,6 +52,7 @@
  * @random: the kernel reads no more than asked for it (a RANDOM hint)
  * @prefetch: the prefetch in force, enum mlra_prefetch_kind
  * @policy: the policy's memory
+ * @guard: the guard's memory
  * @pf: the prefetch planner's memory
  * @history: the last accesses
  *
@@ -70,6 +73,7 @@ struct mlra_stream {
 	bool random;
 	u8 prefetch;
 	struct mlra_policy_state policy;
+	struct mlra_guard_state guard;
 	struct mlra_prefetch_state pf;
 	struct mlra_history history;
 } ____cacheline_aligned;
@@ -304,6 +308,7 @@ static void stream_init(struct mlra_stream *e, struct file *file)
 	}
 	memset(&e->history, 0, sizeof(e->history));
 	mlra_policy_reset(&e->policy);
+	mlra_guard_reset(&e->guard);
 	e->original_pages = READ_ONCE(file->f_ra.ra_pages);
 	e->set_pages = e->original_pages;
 	e->model_gen = 0;
@@ -350,13 +355,90 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 	       now != (e->changed ? e->set_pages : e->original_pages);
 }
 
-/* Features, model, policy, action; lock held. */
+/*
+ * A class whose windows the guard undoes for their cost MLRA_MUTE_UNDOS
+ * times in a row, across streams, with none that paid in between, is
+ * muted for MLRA_MUTE_TIME, twice as long each time in a row up to
+ * MLRA_MUTE_MAX_SHIFT doublings: no stream gets its window meanwhile,
+ * however the model votes. A model that is wrong the same way for every
+ * stream then costs a few streams' trials, not every stream's. Indexed
+ * by the live model's classes: after a swap, a stale mute runs out in
+ * its time. Touched only when a change is judged, not per access; races
+ * between CPUs judging at once can only mute a class a little early or
+ * late.
+ */
+#define MLRA_MUTE_UNDOS		4
+#define MLRA_MUTE_TIME		(10 * HZ)
+#define MLRA_MUTE_MAX_SHIFT	4
+static atomic_t mlra_class_undos[MLRA_MAX_CLASSES];
+static unsigned long mlra_class_muted_until[MLRA_MAX_CLASSES];
+static u8 mlra_class_mute_shift[MLRA_MAX_CLASSES];
+
+static bool class_muted(u8 class)
+{
+	return class < MLRA_MAX_CLASSES &&
+	       time_before(jiffies, READ_ONCE(mlra_class_muted_until[class]));
+}
+
+/* A change of @class was undone for its cost (@undone), or paid. */
+static void class_judged(u8 class, bool undone)
+{
+	u8 shift;
+
+	if (class >= MLRA_MAX_CLASSES)
+		return;
+	if (!undone) {
+		atomic_set(&mlra_class_undos[class], 0);
+		WRITE_ONCE(mlra_class_mute_shift[class], 0);
+		return;
+	}
+	if (atomic_inc_return(&mlra_class_undos[class]) < MLRA_MUTE_UNDOS)
+		return;
+	atomic_set(&mlra_class_undos[class], 0);
+	shift = READ_ONCE(mlra_class_mute_shift[class]);
+	WRITE_ONCE(mlra_class_muted_until[class],
+		   jiffies + (MLRA_MUTE_TIME << shift));
+	if (shift < MLRA_MUTE_MAX_SHIFT)
+		WRITE_ONCE(mlra_class_mute_shift[class], shift + 1);
+	mlra_count(MLRA_STAT_GUARD_MUTES);
+}
+
+/*
+ * What the guard lets a decision for @wanted do (include/mlra/guard.h),
+ * counted by reason; lock held.
+ */
+static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
+			 struct mlra_guard_verdict *gv)
+{
+	u32 own = e->original_pages;
+	u32 in_force = e->changed ? e->set_pages : own;
+	bool muted = class_muted(e->policy.applied);
+
+	mlra_guard_decide(&e->guard, own, in_force, muted ? own : wanted,
+			  nonrot, mlra_thrashing(), gv);
+	if (muted && wanted != own && gv->reason == MLRA_GUARD_NONE)
+		gv->reason = MLRA_GUARD_MUTED;
+	if (gv->paid || gv->reason == MLRA_GUARD_COST)
+		class_judged(e->policy.applied, !gv->paid);
+	if (gv->reason == MLRA_GUARD_NONE || gv->window == wanted)
+		return;
+	if (in_force == own || gv->reason == MLRA_GUARD_HELD)
+		mlra_count(MLRA_STAT_GUARD_HELD);
+	else if (gv->reason == MLRA_GUARD_COST)
+		mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
+	else if (gv->reason == MLRA_GUARD_THRASH)
+		mlra_count(MLRA_STAT_GUARD_UNDONE_THRASH);
+	else
+		mlra_count(MLRA_STAT_GUARD_UNDONE_MUTED);
+}
+
+/* Features, model, policy, guard, action; lock held. */
 static void stream_decide(struct mlra_stream *e)
 {
 	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
 	u64 size = file_pages(e->file);
 	bool respect = READ_ONCE(mlra_knobs.respect_hints);
-	bool steer = mlra_steering();
+	bool steer = mlra_steering(), nonrot = file_nonrot(e->file);
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
@@ -364,6 +446,7 @@ static void stream_decide(struct mlra_stream *e)
 		.hysteresis = MLRA_HYSTERESIS,
 	};
 	s32 f[MLRA_MAX_INPUTS] = {};
+	struct mlra_guard_verdict gv = {};
 	struct mlra_verdict v;
 	bool act = false;
 	u64 t;
@@ -371,7 +454,7 @@ static void stream_decide(struct mlra_stream *e)
 	e->hinted |= stream_hinted(e, now);
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
-	mlra_features(&e->history, now, size, file_nonrot(e->file), f);
+	mlra_features(&e->history, now, size, nonrot, f);
 	t = ktime_get_mono_fast_ns();
 	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
 			  &e->model_gen, &v);
@@ -382,6 +465,11 @@ static void stream_decide(struct mlra_stream *e)
 	e->prefetch = MLRA_PF_NONE;
 	if (v.prefetch && !(e->hinted && respect) && steer)
 		e->prefetch = v.prefetch;
+	/* The guard judges only windows that would take effect. */
+	if (steer && !(e->hinted && respect)) {
+		stream_guard(e, v.window, nonrot, &gv);
+		v.window = gv.window;
+	}
 	if (v.window != now) {
 		if (e->hinted && respect)
 			mlra_count(MLRA_STAT_HINTED_SKIPS);
@@ -396,7 +484,7 @@ static void stream_decide(struct mlra_stream *e)
 		act = false;
 	}
 	trace_mlra_decision(e->file, e->id, v.class, v.confidence, now,
-			    v.window, act);
+			    v.window, act, gv.reason);
 	if (!act)
 		return;
 	e->set_pages = v.window;
@@ -464,11 +552,20 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 static void stream_record(struct mlra_stream *e, const struct mlra_access *a,
 			  u32 pages, enum mlra_hint hint)
 {
+	const struct mlra_access *last = mlra_history_last(&e->history);
+	u32 used = pages;
+
 	e->last_used = jiffies;
 	e->hinted |= hint != MLRA_HINT_NONE;
 	e->random |= hint == MLRA_HINT_RANDOM;
+	if (a->kind == MLRA_ACCESS_FAULT)
+		used = mlra_guard_fault_pages(last && last->kind == a->kind ?
+					      last->index : a->index, a->index,
+					      e->changed ? e->set_pages :
+					      e->original_pages);
 	if (!mlra_history_add(&e->history, a))
 		return;
+	mlra_guard_access(&e->guard, used);
 	stream_log(e, a->kind == MLRA_ACCESS_FAULT ? MLRA_LOG_FAULT :
 		   MLRA_LOG_READ, a->index, pages);
 	if (++e->since_decision >= READ_ONCE(mlra_knobs.decision_interval)) {
@@ -554,6 +651,14 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 	raw_spin_unlock(&e->lock);
 }
 
+/* The entry of @file, unlocked, for a handler that never makes one. */
+static struct mlra_stream *stream_find(struct file *file)
+{
+	if (file_dying(file) || !file_tracked(file))
+		return NULL;
+	return stream_lookup(stream_table(), file);
+}
+
 /**
  * mlra_stream_ra() - the kernel reads ahead in @file
  * @file: the file; its caller holds a reference, or it is dying
@@ -567,12 +672,9 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		    bool async)
 {
-	struct mlra_stream *e;
+	struct mlra_stream *e = stream_find(file);
 	struct mlra_access *last;
 
-	if (file_dying(file) || !file_tracked(file))
-		return;
-	e = stream_lookup(stream_table(), file);
 	if (!e)
 		return;
 	if (!raw_spin_trylock(&e->lock)) {
@@ -585,6 +687,46 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 			last->miss = 1;
 		stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
 			   index, min_t(unsigned long, pages, U32_MAX));
+	}
+	raw_spin_unlock(&e->lock);
+}
+
+/**
+ * mlra_stream_read_in() - the kernel submits a readahead request for @file
+ * @file: the file; its caller holds a reference
+ * @pages: the most pages the request reads (those cached are skipped)
+ *
+ * Counted for the guard: what the stream costs the disk. A window of
+ * mlra's that reads far more than the stream asks for is undone here, at
+ * once (mlra_guard_request()).
+ */
+void mlra_stream_read_in(struct file *file, unsigned long pages)
+{
+	struct mlra_stream *e = stream_find(file);
+	u32 in_force;
+
+	if (!e)
+		return;
+	if (!raw_spin_trylock(&e->lock)) {
+		mlra_count(MLRA_STAT_CONTENDED);
+		return;
+	}
+	in_force = e->changed ? e->set_pages : e->original_pages;
+	if (e->file == file &&
+	    mlra_guard_request(&e->guard, min_t(unsigned long, pages, U32_MAX),
+			       in_force, file_nonrot(file)) &&
+	    e->changed) {
+		mlra_guard_undo(&e->guard);
+		class_judged(e->policy.applied, true);
+		/* Only over mlra's own window, as stream_decide() sets it. */
+		if (cmpxchg(&file->f_ra.ra_pages, in_force,
+			    e->original_pages) == in_force) {
+			e->set_pages = e->original_pages;
+			e->changed = false;
+			mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
+		} else {
+			mlra_count(MLRA_STAT_WINDOW_RACES);
+		}
 	}
 	raw_spin_unlock(&e->lock);
 }

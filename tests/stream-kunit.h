@@ -3,7 +3,8 @@
  * KUnit tests for the stream table, included at the end of src/stream.c,
  * with real (shmem) files: filling past capacity, recycling, release, the
  * reuse of a struct file address, windows given back only where they are
- * still mlra's, dying files left alone, and prefetch that holds no file.
+ * still mlra's, dying files left alone, prefetch that holds no file, and
+ * the guard's undo and class mute.
  */
 
 #include <kunit/test.h>
@@ -292,6 +293,56 @@ static int mlra_stream_suite_init(struct kunit_suite *suite)
 	return err;
 }
 
+/*
+ * The guard from the probes' side: a window whose readahead reads far
+ * more than its stream asks for is undone at the request that shows it;
+ * after MLRA_MUTE_UNDOS such undos in a row, across files, the class is
+ * muted, and a new file does not get its window.
+ */
+static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
+{
+	struct file *f[MLRA_MUTE_UNDOS + 1];
+	u64 undone = mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST);
+	u64 mutes = mlra_stat_sum(MLRA_STAT_GUARD_MUTES);
+	u32 own;
+	int i, j;
+
+	for (i = 0; i <= MLRA_MUTE_UNDOS; i++)
+		f[i] = test_file(test);
+	own = f[0]->f_ra.ra_pages;
+	steer_on_model(test);
+	for (i = 0; i < MLRA_MUTE_UNDOS; i++) {
+		read_once(f[i], 0);
+		read_once(f[i], 100);
+		KUNIT_ASSERT_EQ(test, f[i]->f_ra.ra_pages, 512);
+		KUNIT_EXPECT_FALSE(test, class_muted(1));
+		/* Faults far apart, each reading the window around it. */
+		for (j = 0; j < 8 && f[i]->f_ra.ra_pages == 512; j++) {
+			mlra_stream_access(f[i], 200 + 20 * j, 1,
+					   MLRA_ACCESS_FAULT, MLRA_HINT_NONE);
+			mlra_stream_read_in(f[i], 512);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, f[i]->f_ra.ra_pages, own, "file %d", i);
+		KUNIT_EXPECT_LE(test, j, MLRA_GUARD_DECISIONS);
+	}
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST) - undone,
+			(u64)MLRA_MUTE_UNDOS);
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_GUARD_MUTES) - mutes, 1ULL);
+	KUNIT_EXPECT_TRUE(test, class_muted(1));
+	read_once(f[MLRA_MUTE_UNDOS], 0);
+	read_once(f[MLRA_MUTE_UNDOS], 1);
+	read_once(f[MLRA_MUTE_UNDOS], 2);
+	KUNIT_EXPECT_EQ(test, f[MLRA_MUTE_UNDOS]->f_ra.ra_pages, own);
+	/* The next mute of the class, if no change of it pays, is longer. */
+	KUNIT_EXPECT_EQ(test, mlra_class_mute_shift[1], 1);
+	/* The mute ends: the next test's files get the window again. */
+	WRITE_ONCE(mlra_class_muted_until[1], jiffies);
+	mlra_class_mute_shift[1] = 0;
+	steer_off();
+	for (i = 0; i <= MLRA_MUTE_UNDOS; i++)
+		put_test_file(f[i]);
+}
+
 static void mlra_stream_suite_exit(struct kunit_suite *suite)
 {
 	mlra_prefetch_exit();
@@ -305,6 +356,7 @@ static struct kunit_case mlra_stream_cases[] = {
 	KUNIT_CASE(mlra_stream_dying_file_ignored),
 	KUNIT_CASE(mlra_stream_restore_only_own),
 	KUNIT_CASE(mlra_stream_prefetch_holds_no_file),
+	KUNIT_CASE(mlra_stream_guard_undoes_and_mutes),
 	{}
 };
 

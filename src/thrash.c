@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The thrash guard: while the page cache is thrashing, mlra sets no
+ * window larger than the kernel's own (src/guard.c).
+ *
+ * The signal is the share of pages read from disk that were in the page
+ * cache not long ago: the workingset's file refaults
+ * (WORKINGSET_REFAULT_FILE, counted by mm/workingset.c) against the
+ * pages read in (the PGPGIN event, in 512-byte sectors). Both counters
+ * exist on every kernel mlra builds for and are readable from atomic
+ * context without a lock. A refault means memory was too small for what
+ * was read before it was used again: once one page in MLRA_THRASH_SHARE
+ * read in is one, windows that read more can only evict more. Memory
+ * available alone does not tell this: a full page cache that is not
+ * refaulting is doing its job.
+ *
+ * Sampled by the decisions themselves, at most once per
+ * MLRA_THRASH_PERIOD: no timer runs while nothing reads. The verdict holds
+ * for MLRA_THRASH_HOLD after the last sample that found thrashing.
+ */
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>	/* vmstat.h, after what it needs */
+
+#include "mlra.h"
+
+#define MLRA_THRASH_PERIOD	(HZ / 4)
+#define MLRA_THRASH_HOLD	(2 * HZ)
+/* Thrashing: refaults are at least 1/MLRA_THRASH_SHARE of pages read in, */
+#define MLRA_THRASH_SHARE	8
+/* and at least this many pages in a period: a few are not thrashing. */
+#define MLRA_THRASH_MIN_PAGES	256
+
+static unsigned long mlra_thrash_next;	/* jiffies of the next sample */
+static unsigned long mlra_thrash_until;	/* thrashing until then */
+static unsigned long mlra_thrash_refaults, mlra_thrash_read_in;
+
+/* Pages read in from block devices since boot, all CPUs. */
+static unsigned long pages_read_in(void)
+{
+	unsigned long sectors = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		sectors += per_cpu(vm_event_states, cpu).event[PGPGIN];
+	return sectors >> (PAGE_SHIFT - 9);
+}
+
+/**
+ * mlra_thrashing() - whether the page cache is thrashing
+ *
+ * Any context. One caller a period samples the counters (the one whose
+ * cmpxchg wins); the others read the last verdict.
+ *
+ * Return: true while it is, and for MLRA_THRASH_HOLD after.
+ */
+bool mlra_thrashing(void)
+{
+	unsigned long now = jiffies, next = READ_ONCE(mlra_thrash_next);
+	unsigned long refaults, read_in, d_refaults, d_read_in;
+
+	if (time_before(now, next) ||
+	    cmpxchg(&mlra_thrash_next, next, now + MLRA_THRASH_PERIOD) != next)
+		return time_before(now, READ_ONCE(mlra_thrash_until));
+	refaults = global_node_page_state(WORKINGSET_REFAULT_FILE);
+	read_in = pages_read_in();
+	d_refaults = refaults - mlra_thrash_refaults;
+	d_read_in = read_in - mlra_thrash_read_in;
+	mlra_thrash_refaults = refaults;
+	mlra_thrash_read_in = read_in;
+	/*
+	 * The first sample, or one after a quiet of several periods, only
+	 * starts counting: refaults spread over a long time are no thrashing.
+	 */
+	if (time_after(now, next + 3 * MLRA_THRASH_PERIOD))
+		return time_before(now, READ_ONCE(mlra_thrash_until));
+	if (d_refaults >= MLRA_THRASH_MIN_PAGES &&
+	    d_refaults * MLRA_THRASH_SHARE >= d_read_in) {
+		WRITE_ONCE(mlra_thrash_until, now + MLRA_THRASH_HOLD);
+		mlra_count(MLRA_STAT_THRASH_PERIODS);
+	}
+	return time_before(now, READ_ONCE(mlra_thrash_until));
+}

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guard bounds what a wrong model costs: with a fixture model that
+# asks for 4 MiB windows whatever a stream does (tests/models/ra4096.txt),
+# random 4 KiB lookups through mappings of 8 files of a quarter of the
+# test host's memory each (64 MiB of the 256 that make check gives
+# it), together twice it, read
+# no more than 1.25 times the sectors that mlra off reads, in the same
+# boot, and the thrash guard sees them thrash. Sequential readers, for
+# which that window pays, keep it, and are no thrashing. Counts, not
+# times.
+# Usage: sh vm/guard.sh [LOOKUPS]   lookups per file (default 1000)
+# Expects mlra not loaded, /data/models/ra4096.mlra and a data disk with
+# room for twice the memory.
+. ./vm/lib.sh
+LOOKUPS=${1:-1000}
+DIR=/data/guard
+STREAMS=/sys/kernel/debug/mlra/streams
+FILE_MIB=$(awk '$1 == "MemTotal:" { print int($2 / 4096) }' /proc/meminfo)
+
+mkdir -p $DIR
+for i in 1 2 3 4 5 6 7 8; do
+	dd if=/dev/zero of=$DIR/$i bs=1M count="$FILE_MIB" 2>/dev/null
+done
+check "insmod" insmod "$KO"
+check "the fixture model loads" \
+	dd if=/data/models/ra4096.mlra of=$KNOBS/model bs=64k
+
+# Sequential readers: the window pays, and stays (before the lookups,
+# which get the class muted for a while).
+echo on >$KNOBS/mode
+undone=$(stat_value guard_undone_cost)
+thrash=$(stat_value thrash_periods)
+ino=$(stat -c %i $DIR/1)
+sync
+echo 3 >/proc/sys/vm/drop_caches
+exec 3<$DIR/1
+dd bs=64k count=$((FILE_MIB * 8)) <&3 >/dev/null 2>&1
+check_eq "a sequential reader keeps the 4 MiB window" 1024 \
+	"$(awk -v i="$ino" '$1 == i { print $4; exit }' $STREAMS)"
+exec 3<&-
+echo 3 >/proc/sys/vm/drop_caches
+mlra-gen -m forward $DIR/2 64k
+check_eq "nor is it undone for sequential readers, through a mapping too" \
+	"$undone" "$(stat_value guard_undone_cost)"
+check_eq "reading files that fit is no thrashing" \
+	"$thrash" "$(stat_value thrash_periods)"
+
+# lookups MODE: "requests sectors" the disk served for the 8 readers, one
+# per file at once, from a cold cache, in mlra's mode MODE.
+lookups() {
+	echo "$1" >$KNOBS/mode
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	_before=$(awk '{ print $1, $3 }' /sys/block/vda/stat)
+	for _i in 1 2 3 4 5 6 7 8; do
+		mlra-gen -m random $DIR/$_i 4k "$LOOKUPS" "$_i" &
+	done
+	wait
+	echo "$_before $(awk '{ print $1, $3 }' /sys/block/vda/stat)" |
+		awk '{ print $3 - $1, $4 - $2 }'
+}
+
+off=$(lookups off)
+thrash=$(stat_value thrash_periods)
+set_before=$(stat_value windows_set)
+undone_before=$(($(stat_value guard_undone_cost) + $(stat_value guard_undone_thrash)))
+held_before=$(stat_value guard_held)
+on=$(lookups on)
+echo "# off: $off; on: $on (requests sectors)"
+echo "# guard: $(grep -E '^(guard_|thrash_)' $STATS | tr '\n' ' ')"
+check "lookups over files twice memory are thrashing" \
+	test "$(stat_value thrash_periods)" -gt "$thrash"
+check "the model's windows were set" \
+	test "$(stat_value windows_set)" -gt "$set_before"
+check "the guard undid or held them" \
+	test $(($(stat_value guard_undone_cost) + $(stat_value guard_undone_thrash) + \
+		$(stat_value guard_held))) -gt $((undone_before + held_before))
+name="mapped random lookups over files twice memory: sectors with a 4 MiB model within 1.25x of mlra off"
+if echo "$off $on" | awk '{ exit !($4 <= $2 * 5 / 4 + 128) }'; then
+	ok "$name"
+else
+	not_ok "$name" "off $off, on $on"
+fi
+
+echo off >$KNOBS/mode
+check "rmmod" rmmod mlra
+rm -r $DIR
+ok "guard tests ran to the end"
