@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guard (include/mlra/guard.h): a changed window stays only while
- * the stream costs the disk no more per access than with the kernel's.
- * Pure C.
+ * the stream costs the disk no more per page it uses than with the
+ * kernel's. Pure C.
  */
 
 #include <mlra/guard.h>
@@ -21,11 +21,9 @@ static u32 add_sat(u32 a, u32 b)
 	return a > ~b ? ~0U : a + b;
 }
 
-/* Halve the counts, keeping their ratios, once @g->accesses reaches @max. */
-static void guard_age(struct mlra_guard_state *g, u16 max)
+/* Halve the counts, keeping their ratios. */
+static void guard_age(struct mlra_guard_state *g)
 {
-	if (g->accesses < max)
-		return;
 	g->accesses /= 2;
 	g->requests /= 2;
 	g->read /= 2;
@@ -52,7 +50,9 @@ void mlra_guard_reset(struct mlra_guard_state *g)
  */
 void mlra_guard_access(struct mlra_guard_state *g, u32 pages)
 {
-	guard_age(g, g->decisions ? 0x8000 : MLRA_GUARD_BASE_ACCESSES);
+	if (g->accesses >= (g->decisions ? MLRA_GUARD_MAX_COUNT :
+				       MLRA_GUARD_BASE_ACCESSES))
+		guard_age(g);
 	g->accesses++;
 	g->used = add_sat(g->used, pages);
 }
@@ -66,6 +66,27 @@ static bool guard_over(const struct mlra_guard_state *g, u32 in_force,
 	return cost * MLRA_GUARD_SLACK > (u64)g->base * (MLRA_GUARD_SLACK + 1);
 }
 
+/* It costs at least 1/MLRA_GUARD_SLACK less than the base, measured. */
+static bool guard_pays(const struct mlra_guard_state *g, u32 in_force,
+		       bool nonrot)
+{
+	u64 cost = mlra_guard_cost(g, in_force, nonrot);
+
+	return g->requests &&
+	       cost * MLRA_GUARD_SLACK <= (u64)g->base * (MLRA_GUARD_SLACK - 1);
+}
+
+/**
+ * mlra_guard_credit() - pages the stream's last access used, beyond
+ *	those counted for it
+ * @g: the stream's guard memory
+ * @pages: the pages
+ */
+void mlra_guard_credit(struct mlra_guard_state *g, u32 pages)
+{
+	g->used = add_sat(g->used, pages);
+}
+
 /**
  * mlra_guard_fault_pages() - the pages a fault counts as asked for
  * @prev: the page of the stream's fault before it
@@ -75,8 +96,9 @@ static bool guard_over(const struct mlra_guard_state *g, u32 in_force,
  * A reader through a mapping faults only where no page is mapped yet:
  * fault-around maps cached pages without one, so a sequential reader
  * faults at readahead's marker and where a page is missing, a window or
- * so apart. A fault at most two windows after the one before has used
- * the pages in between; any other, what fault-around maps.
+ * so apart. A fault at readahead's marker at most two windows after the
+ * one before has used the pages in between; any other, what fault-around
+ * maps.
  *
  * Return: the pages, at least MLRA_GUARD_FAULT_PAGES.
  */
@@ -106,13 +128,19 @@ u32 mlra_guard_fault_pages(u32 prev, u32 index, u32 window)
 bool mlra_guard_request(struct mlra_guard_state *g, u32 pages, u32 in_force,
 			bool nonrot)
 {
-	if (g->requests == 0xffff)
-		return false;
+	if (g->requests >= MLRA_GUARD_MAX_COUNT)
+		guard_age(g);
 	g->requests++;
 	g->read = add_sat(g->read, pages);
 	return g->decisions &&
 	       g->read > g->used + (u64)in_force * MLRA_GUARD_AHEAD_WINDOWS &&
 	       guard_over(g, in_force, nonrot);
+}
+
+/* A request's cost beyond its pages. */
+static u32 guard_seek(bool nonrot)
+{
+	return nonrot ? MLRA_GUARD_SEEK_PAGES : MLRA_GUARD_SEEK_PAGES_ROT;
 }
 
 /**
@@ -121,22 +149,30 @@ bool mlra_guard_request(struct mlra_guard_state *g, u32 pages, u32 in_force,
  * @window: the window in force while they were counted, in pages
  * @nonrot: the disk says it does not rotate
  *
- * Return: pages per access (Q4: 16 is one page) since counting began:
- * a seek's worth for each request, and the pages read beyond those asked
- * for and MLRA_GUARD_AHEAD_WINDOWS of @window; 0 without an access.
+ * Per page used, whatever the size of the accesses, so that a period
+ * whose accesses were larger or fewer (a mapping's faults: one a window)
+ * compares with another.
+ *
+ * Return: pages of cost per page asked for (Q8: 256 is one) since
+ * counting began: a seek's worth for each request, and the pages read
+ * beyond those asked for and MLRA_GUARD_AHEAD_WINDOWS of @window; 0
+ * without a request, ~0 with requests but no page asked for.
  */
 u32 mlra_guard_cost(const struct mlra_guard_state *g, u32 window,
 		    bool nonrot)
 {
-	u64 seek = nonrot ? MLRA_GUARD_SEEK_PAGES : MLRA_GUARD_SEEK_PAGES_ROT;
+	u64 seek = guard_seek(nonrot);
 	u64 unasked = (u64)g->used + (u64)window * MLRA_GUARD_AHEAD_WINDOWS;
 	u64 cost;
 
-	if (!g->accesses)
-		return 0;
 	unasked = g->read > unasked ? g->read - unasked : 0;
-	cost = ((u64)g->requests * seek + unasked) * 16 / g->accesses;
-	return cost > 0xffffffffULL ? 0xffffffffU : (u32)cost;
+	cost = (u64)g->requests * seek + unasked;
+	if (!cost)
+		return 0;
+	if (!g->used)
+		return ~0U;
+	cost = cost * 256 / g->used;
+	return cost > ~0U ? ~0U : (u32)cost;
 }
 
 /**
@@ -167,13 +203,21 @@ void mlra_guard_undo(struct mlra_guard_state *g)
  *
  * A change is judged at the MLRA_GUARD_DECISIONS-th decision after it
  * took effect (so within as many decision intervals of accesses), and
- * again every MLRA_GUARD_DECISIONS decisions while it stays.
+ * again every MLRA_GUARD_DECISIONS decisions while it stays: undone if it
+ * costs more than the base (MLRA_GUARD_SLACK), @v->paid if measurably
+ * less (which resets the back-off), neither otherwise. The base is at
+ * least what the kernel's window would cost if the stream's pages were
+ * not cached (a request a window): a base period that saw no request (a
+ * cached file, or readahead the guard does not see) does not make every
+ * request of the trial one too many. Counts restart with every trial and every base period; a hold
+ * runs down by one each decision.
  */
 void mlra_guard_decide(struct mlra_guard_state *g, u32 own, u32 in_force,
 		       u32 wanted, bool nonrot, bool thrashing,
 		       struct mlra_guard_verdict *v)
 {
 	bool held = g->hold;
+	u32 floor;
 
 	v->window = wanted;
 	v->reason = MLRA_GUARD_NONE;
@@ -191,6 +235,12 @@ void mlra_guard_decide(struct mlra_guard_state *g, u32 own, u32 in_force,
 			guard_restart(g);
 			return;
 		}
+		if (v->window != in_force) {
+			/* Another window: its own trial, on the same base. */
+			g->decisions = 1;
+			guard_restart(g);
+			return;
+		}
 		if (++g->decisions <= MLRA_GUARD_DECISIONS)
 			return;
 		if (guard_over(g, in_force, nonrot)) {
@@ -199,9 +249,11 @@ void mlra_guard_decide(struct mlra_guard_state *g, u32 own, u32 in_force,
 			v->reason = MLRA_GUARD_COST;
 			return;
 		}
-		/* It pays: judged again over the next decisions. */
-		v->paid = true;
-		g->backoff = 0;
+		if (guard_pays(g, in_force, nonrot)) {
+			v->paid = true;
+			g->backoff = 0;
+		}
+		/* Judged again over the next decisions. */
 		g->decisions = 1;
 		guard_restart(g);
 		return;
@@ -214,7 +266,10 @@ void mlra_guard_decide(struct mlra_guard_state *g, u32 own, u32 in_force,
 		return;
 	}
 	/* A change begins its trial against the cost so far. */
+	floor = guard_seek(nonrot) * 256 / (own ? own : 1);
 	g->base = mlra_guard_cost(g, own, nonrot);
+	if (g->base < floor)
+		g->base = floor;
 	g->decisions = 1;
 	guard_restart(g);
 }

@@ -9,6 +9,7 @@
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pagemap.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/printk.h>
@@ -184,11 +185,18 @@ static int release_hook_register(void)
 
 static void release_hook_unregister(void)
 {
+	int err = unregister_ftrace_function(&mlra_release_ops);
+
 	/*
-	 * Fails only once ftrace has shut itself down after a bug of its
-	 * own (-ENODEV), which it reports; nothing mlra can undo then.
+	 * Fails once ftrace has shut itself down after a bug of its own
+	 * (-ENODEV), which it reported: the op's trampoline may still call
+	 * release_hook(), so the module stays (a reference nobody drops).
 	 */
-	WARN_ON_ONCE(unregister_ftrace_function(&mlra_release_ops));
+	if (err) {
+		pr_err("cannot unhook locks_remove_file: error %d; mlra stays loaded\n",
+		       err);
+		__module_get(THIS_MODULE);
+	}
 	/* A module's op is waited for by ftrace; a built-in one is not. */
 	synchronize_rcu();
 }

@@ -107,8 +107,8 @@ static inline bool mlra_steering(void)
  * @MLRA_STAT_GUARD_MUTES: classes muted: undone for their cost
  *	MLRA_MUTE_UNDOS times in a row, across streams
  * @MLRA_STAT_THRASH_PERIODS: samples that found the page cache thrashing
- * @MLRA_STAT_RA_REQUESTS: readahead requests the kernel submitted for
- *	the files mlra follows
+ * @MLRA_STAT_RA_REQUESTS: readahead requests the kernel submitted while
+ *	mlra watched (page_cache_ra_unbounded()), for any file
  * @MLRA_STAT_RA_PAGES: the most pages they read
  * @MLRA_STAT_CONTENDED: accesses lost to another CPU holding the stream
  * @MLRA_STAT_RECYCLED: streams recycled for a new file

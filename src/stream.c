@@ -212,6 +212,8 @@ static void stream_restore(struct mlra_stream *e)
 	e->set_pages = e->original_pages;
 	e->prefetch = MLRA_PF_NONE;
 	mlra_policy_reset(&e->policy);
+	/* Counts made under mlra's window would be the next trial's base. */
+	mlra_guard_reset(&e->guard);
 	stream_close_area(e);
 }
 
@@ -358,14 +360,14 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 /*
  * A class whose windows the guard undoes for their cost MLRA_MUTE_UNDOS
  * times in a row, across streams, with none that paid in between, is
- * muted for MLRA_MUTE_TIME, twice as long each time in a row up to
- * MLRA_MUTE_MAX_SHIFT doublings: no stream gets its window meanwhile,
- * however the model votes. A model that is wrong the same way for every
- * stream then costs a few streams' trials, not every stream's. Indexed
- * by the live model's classes: after a swap, a stale mute runs out in
- * its time. Touched only when a change is judged, not per access; races
- * between CPUs judging at once can only mute a class a little early or
- * late.
+ * muted for MLRA_MUTE_TIME: no stream gets its window meanwhile, however
+ * the model votes. Then it is on probation until one of its changes
+ * pays: each undo mutes it again, twice as long each time up to
+ * MLRA_MUTE_MAX_SHIFT doublings. A model that is wrong the same way for
+ * every stream then costs a few streams' trials, not every stream's.
+ * Indexed by the live model's classes: after a swap, a stale mute runs
+ * out in its time. Touched only when a change is judged, not per access;
+ * CPUs judging at once can only lengthen a mute a little.
  */
 #define MLRA_MUTE_UNDOS		4
 #define MLRA_MUTE_TIME		(10 * HZ)
@@ -380,21 +382,26 @@ static bool class_muted(u8 class)
 	       time_before(jiffies, READ_ONCE(mlra_class_muted_until[class]));
 }
 
-/* A change of @class was undone for its cost (@undone), or paid. */
-static void class_judged(u8 class, bool undone)
+/* A change of @class paid: its undos in a row start over. */
+static void class_paid(u8 class)
+{
+	if (class >= MLRA_MAX_CLASSES)
+		return;
+	atomic_set(&mlra_class_undos[class], 0);
+	WRITE_ONCE(mlra_class_mute_shift[class], 0);
+}
+
+/* A change of @class was undone for its cost: the MLRA_MUTE_UNDOS-th mutes. */
+static void class_undone(u8 class)
 {
 	u8 shift;
 
 	if (class >= MLRA_MAX_CLASSES)
 		return;
-	if (!undone) {
-		atomic_set(&mlra_class_undos[class], 0);
-		WRITE_ONCE(mlra_class_mute_shift[class], 0);
+	/* Counts up to MLRA_MUTE_UNDOS and stays there: on probation. */
+	atomic_add_unless(&mlra_class_undos[class], 1, MLRA_MUTE_UNDOS);
+	if (atomic_read(&mlra_class_undos[class]) < MLRA_MUTE_UNDOS)
 		return;
-	}
-	if (atomic_inc_return(&mlra_class_undos[class]) < MLRA_MUTE_UNDOS)
-		return;
-	atomic_set(&mlra_class_undos[class], 0);
 	shift = READ_ONCE(mlra_class_mute_shift[class]);
 	WRITE_ONCE(mlra_class_muted_until[class],
 		   jiffies + (MLRA_MUTE_TIME << shift));
@@ -418,8 +425,10 @@ static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
 			  nonrot, mlra_thrashing(), gv);
 	if (muted && wanted != own && gv->reason == MLRA_GUARD_NONE)
 		gv->reason = MLRA_GUARD_MUTED;
-	if (gv->paid || gv->reason == MLRA_GUARD_COST)
-		class_judged(e->policy.applied, !gv->paid);
+	if (gv->paid)
+		class_paid(e->policy.applied);
+	else if (gv->reason == MLRA_GUARD_COST)
+		class_undone(e->policy.applied);
 	if (gv->reason == MLRA_GUARD_NONE || gv->window == wanted)
 		return;
 	if (in_force == own || gv->reason == MLRA_GUARD_HELD)
@@ -465,10 +474,16 @@ static void stream_decide(struct mlra_stream *e)
 	e->prefetch = MLRA_PF_NONE;
 	if (v.prefetch && !(e->hinted && respect) && steer)
 		e->prefetch = v.prefetch;
-	/* The guard judges only windows that would take effect. */
+	/*
+	 * The guard judges only windows that would take effect; where it
+	 * overrides the model, prefetch (forward prefetch stands for a
+	 * window) waits too.
+	 */
 	if (steer && !(e->hinted && respect)) {
 		stream_guard(e, v.window, nonrot, &gv);
 		v.window = gv.window;
+		if (gv.reason != MLRA_GUARD_NONE)
+			e->prefetch = MLRA_PF_NONE;
 	}
 	if (v.window != now) {
 		if (e->hinted && respect)
@@ -552,20 +567,14 @@ static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
 static void stream_record(struct mlra_stream *e, const struct mlra_access *a,
 			  u32 pages, enum mlra_hint hint)
 {
-	const struct mlra_access *last = mlra_history_last(&e->history);
-	u32 used = pages;
-
 	e->last_used = jiffies;
 	e->hinted |= hint != MLRA_HINT_NONE;
 	e->random |= hint == MLRA_HINT_RANDOM;
-	if (a->kind == MLRA_ACCESS_FAULT)
-		used = mlra_guard_fault_pages(last && last->kind == a->kind ?
-					      last->index : a->index, a->index,
-					      e->changed ? e->set_pages :
-					      e->original_pages);
 	if (!mlra_history_add(&e->history, a))
 		return;
-	mlra_guard_access(&e->guard, used);
+	/* A fault's pages beyond fault-around: when it hits a marker. */
+	mlra_guard_access(&e->guard, a->kind == MLRA_ACCESS_FAULT ?
+			  MLRA_GUARD_FAULT_PAGES : pages);
 	stream_log(e, a->kind == MLRA_ACCESS_FAULT ? MLRA_LOG_FAULT :
 		   MLRA_LOG_READ, a->index, pages);
 	if (++e->since_decision >= READ_ONCE(mlra_knobs.decision_interval)) {
@@ -651,6 +660,31 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 	raw_spin_unlock(&e->lock);
 }
 
+/*
+ * The stream's last access, a fault, hit readahead's marker: it went on
+ * from the fault before through pages read ahead for it, which
+ * fault-around mapped without a fault (mlra_guard_fault_pages()); those
+ * are credited as asked for. Only at a marker: a random fault near the
+ * one before went through no pages. Lock held.
+ */
+static void stream_fault_marker(struct mlra_stream *e)
+{
+	const struct mlra_history *h = &e->history;
+	const struct mlra_access *last, *prev;
+
+	if (h->count < 2)
+		return;
+	last = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
+	prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
+	if (prev->kind != MLRA_ACCESS_FAULT)
+		return;
+	mlra_guard_credit(&e->guard,
+			  mlra_guard_fault_pages(prev->index, last->index,
+						 e->changed ? e->set_pages :
+						 e->original_pages) -
+			  MLRA_GUARD_FAULT_PAGES);
+}
+
 /* The entry of @file, unlocked, for a handler that never makes one. */
 static struct mlra_stream *stream_find(struct file *file)
 {
@@ -685,6 +719,9 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 		last = mlra_history_last(&e->history);
 		if (!async && last && (u32)index - last->index < last->pages)
 			last->miss = 1;
+		if (async && last && last->kind == MLRA_ACCESS_FAULT &&
+		    last->index == (u32)index)
+			stream_fault_marker(e);
 		stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
 			   index, min_t(unsigned long, pages, U32_MAX));
 	}
@@ -693,12 +730,13 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 
 /**
  * mlra_stream_read_in() - the kernel submits a readahead request for @file
- * @file: the file; its caller holds a reference
+ * @file: the file; its caller holds a reference, or it is dying
  * @pages: the most pages the request reads (those cached are skipped)
  *
- * Counted for the guard: what the stream costs the disk. A window of
- * mlra's that reads far more than the stream asks for is undone here, at
- * once (mlra_guard_request()).
+ * Context: a probe handler. Counted for the guard: what the stream costs
+ * the disk (mlra's own prefetch included). A window of mlra's that reads
+ * far more than the stream asks for is undone here, at once
+ * (mlra_guard_request()); the request itself is read as asked.
  */
 void mlra_stream_read_in(struct file *file, unsigned long pages)
 {
@@ -716,15 +754,17 @@ void mlra_stream_read_in(struct file *file, unsigned long pages)
 	    mlra_guard_request(&e->guard, min_t(unsigned long, pages, U32_MAX),
 			       in_force, file_nonrot(file)) &&
 	    e->changed) {
-		mlra_guard_undo(&e->guard);
-		class_judged(e->policy.applied, true);
 		/* Only over mlra's own window, as stream_decide() sets it. */
 		if (cmpxchg(&file->f_ra.ra_pages, in_force,
 			    e->original_pages) == in_force) {
+			mlra_guard_undo(&e->guard);
+			class_undone(e->policy.applied);
 			e->set_pages = e->original_pages;
 			e->changed = false;
 			mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
 		} else {
+			/* The application's window now: nothing on trial. */
+			mlra_guard_reset(&e->guard);
 			mlra_count(MLRA_STAT_WINDOW_RACES);
 		}
 	}

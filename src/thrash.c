@@ -12,7 +12,13 @@
  * was read before it was used again: once one page in MLRA_THRASH_SHARE
  * read in is one, windows that read more can only evict more. Memory
  * available alone does not tell this: a full page cache that is not
- * refaulting is doing its job.
+ * refaulting is doing its job. The workingset's activations (a refault
+ * within the workingset's size) would spare a second pass over data
+ * larger than memory, which refaults without thrashing, but the
+ * multi-generational LRU (on by default in 6.12) does not count them; so
+ * such a pass counts as thrashing here, and the kernel's windows stand
+ * for it: what this signal can cost is gain, never safety. It is global:
+ * one memory cgroup thrashing stops windows growing for all.
  *
  * Sampled by the decisions themselves, at most once per
  * MLRA_THRASH_PERIOD: no timer runs while nothing reads. The verdict holds
@@ -26,6 +32,10 @@
 
 #include "mlra.h"
 
+#ifndef CONFIG_VM_EVENT_COUNTERS
+#error "mlra's thrash guard reads the PGPGIN event: CONFIG_VM_EVENT_COUNTERS"
+#endif
+
 #define MLRA_THRASH_PERIOD	(HZ / 4)
 #define MLRA_THRASH_HOLD	(2 * HZ)
 /* Thrashing: refaults are at least 1/MLRA_THRASH_SHARE of pages read in, */
@@ -35,6 +45,7 @@
 
 static unsigned long mlra_thrash_next;	/* jiffies of the next sample */
 static unsigned long mlra_thrash_until;	/* thrashing until then */
+/* The last sample's counters: written only by the cmpxchg's winner. */
 static unsigned long mlra_thrash_refaults, mlra_thrash_read_in;
 
 /* Pages read in from block devices since boot, all CPUs. */
@@ -66,10 +77,10 @@ bool mlra_thrashing(void)
 		return time_before(now, READ_ONCE(mlra_thrash_until));
 	refaults = global_node_page_state(WORKINGSET_REFAULT_FILE);
 	read_in = pages_read_in();
-	d_refaults = refaults - mlra_thrash_refaults;
-	d_read_in = read_in - mlra_thrash_read_in;
-	mlra_thrash_refaults = refaults;
-	mlra_thrash_read_in = read_in;
+	d_refaults = refaults - READ_ONCE(mlra_thrash_refaults);
+	d_read_in = read_in - READ_ONCE(mlra_thrash_read_in);
+	WRITE_ONCE(mlra_thrash_refaults, refaults);
+	WRITE_ONCE(mlra_thrash_read_in, read_in);
 	/*
 	 * The first sample, or one after a quiet of several periods, only
 	 * starts counting: refaults spread over a long time are no thrashing.

@@ -65,19 +65,25 @@ static void mlra_guard_cost_counts(struct kunit *test)
 	mlra_guard_request(&g, 48, 0, true);
 	/*
 	 * One request of 48 pages for 4 accesses of 2: 48 - 8 asked for -
-	 * 2 windows of 8 = 24 pages beyond: (32 + 24) / 4.
+	 * 2 windows of 8 = 24 pages beyond; per page asked for, Q8:
+	 * (32 + 24) * 256 / 8.
 	 */
 	BUILD_BUG_ON(MLRA_GUARD_AHEAD_WINDOWS != 2);
-	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 8, true), 14U * 16);
-	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 8, false), (256U + 24) * 4);
+	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 8, true), 56U * 32);
+	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 8, false), 280U * 32);
 	/* Nothing beyond those asked for and the windows: requests only. */
-	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 20, true), 8U * 16);
-	/* Counting saturates rather than wrapping. */
-	g.requests = 0xfffe;
+	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 20, true), 32U * 32);
+	/* Requests and no page asked for: as costly as can be. */
+	mlra_guard_reset(&g);
+	mlra_guard_request(&g, 1, 0, true);
+	KUNIT_EXPECT_EQ(test, mlra_guard_cost(&g, 8, true), ~0U);
+	/* Pages saturate rather than wrap; requests age rather than wrap. */
+	g.requests = MLRA_GUARD_MAX_COUNT - 1;
 	mlra_guard_request(&g, ~0U, 0, true);
-	mlra_guard_request(&g, 5, 0, true);
-	KUNIT_EXPECT_EQ(test, g.requests, 0xffff);
 	KUNIT_EXPECT_EQ(test, g.read, ~0U);
+	mlra_guard_request(&g, 5, 0, true);
+	KUNIT_EXPECT_EQ(test, g.requests, MLRA_GUARD_MAX_COUNT / 2 + 1);
+	KUNIT_EXPECT_EQ(test, g.read, ~0U / 2 + 5);
 	/* A base period's counts age, their ratio kept. */
 	mlra_guard_reset(&g);
 	for (i = 0; i < MLRA_GUARD_BASE_ACCESSES; i++) {
@@ -115,6 +121,7 @@ static void mlra_guard_paying_change_stays(struct kunit *test)
 {
 	struct mlra_guard_state g;
 	struct mlra_guard_verdict v;
+	bool paid = false;
 	int i;
 
 	mlra_guard_reset(&g);
@@ -128,10 +135,11 @@ static void mlra_guard_paying_change_stays(struct kunit *test)
 		guard_step(&g, BIG, BIG, i % 8 ? &seq_none : &seq_big, &v);
 		KUNIT_EXPECT_EQ_MSG(test, v.window, BIG, "decision %d", i);
 		KUNIT_EXPECT_EQ(test, v.reason, MLRA_GUARD_NONE);
+		paid |= v.paid;
 	}
 	KUNIT_EXPECT_EQ(test, g.backoff, 0);
 	KUNIT_EXPECT_GE(test, g.decisions, 1);
-	KUNIT_EXPECT_TRUE(test, v.paid);
+	KUNIT_EXPECT_TRUE(test, paid);
 }
 
 /*
@@ -156,6 +164,7 @@ static void mlra_guard_costly_change_undone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.window, OWN);
 	KUNIT_EXPECT_EQ(test, v.reason, MLRA_GUARD_COST);
 	KUNIT_EXPECT_FALSE(test, v.paid);
+	KUNIT_EXPECT_EQ(test, g.hold, MLRA_GUARD_DECISIONS);
 	KUNIT_EXPECT_EQ(test, g.decisions, 0);
 }
 
@@ -275,15 +284,25 @@ static void mlra_guard_thrashing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.reason, MLRA_GUARD_NONE);
 }
 
-/* The policy going back to the kernel's window ends the trial. */
+/*
+ * The policy going back to the kernel's window ends the trial; another
+ * window starts its own, against the same base.
+ */
 static void mlra_guard_back_to_own(struct kunit *test)
 {
 	struct mlra_guard_state g;
 	struct mlra_guard_verdict v;
+	u32 base;
 
 	mlra_guard_reset(&g);
 	guard_step(&g, OWN, BIG, &rand_own, &v);
-	guard_step(&g, BIG, OWN, &rand_big, &v);
+	base = g.base;
+	guard_step(&g, BIG, 2 * BIG, &rand_big, &v);
+	KUNIT_EXPECT_EQ(test, v.window, 2 * BIG);
+	KUNIT_EXPECT_EQ(test, g.decisions, 1);
+	KUNIT_EXPECT_EQ(test, g.accesses, 0);
+	KUNIT_EXPECT_EQ(test, g.base, base);
+	guard_step(&g, 2 * BIG, OWN, &rand_big, &v);
 	KUNIT_EXPECT_EQ(test, v.window, OWN);
 	KUNIT_EXPECT_EQ(test, v.reason, MLRA_GUARD_NONE);
 	KUNIT_EXPECT_EQ(test, g.decisions, 0);

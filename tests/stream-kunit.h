@@ -307,10 +307,18 @@ static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
 	u32 own;
 	int i, j;
 
-	for (i = 0; i <= MLRA_MUTE_UNDOS; i++)
+	/*
+	 * A disk's window of 32 pages, not shmem's 0 (against which a
+	 * request a page is the base); set by hand, the window is a hint:
+	 * respect_hints 0.
+	 */
+	for (i = 0; i <= MLRA_MUTE_UNDOS; i++) {
 		f[i] = test_file(test);
-	own = f[0]->f_ra.ra_pages;
+		f[i]->f_ra.ra_pages = 32;
+	}
+	own = 32;
 	steer_on_model(test);
+	mlra_knobs.respect_hints = 0;
 	for (i = 0; i < MLRA_MUTE_UNDOS; i++) {
 		read_once(f[i], 0);
 		read_once(f[i], 100);
@@ -337,7 +345,7 @@ static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mlra_class_mute_shift[1], 1);
 	/* The mute ends: the next test's files get the window again. */
 	WRITE_ONCE(mlra_class_muted_until[1], jiffies);
-	mlra_class_mute_shift[1] = 0;
+	class_paid(1);
 	steer_off();
 	for (i = 0; i <= MLRA_MUTE_UNDOS; i++)
 		put_test_file(f[i]);
