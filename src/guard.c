@@ -209,8 +209,8 @@ void mlra_guard_undo(struct mlra_guard_state *g)
  * least what the kernel's window would cost if the stream's pages were
  * not cached (a request a window): a base period that saw no request (a
  * cached file, or readahead the guard does not see) does not make every
- * request of the trial one too many. Counts restart with every trial and every base period; a hold
- * runs down by one each decision.
+ * request of the trial one too many. Counts restart with every trial and
+ * every base period; a hold runs down by one each decision.
  */
 void mlra_guard_decide(struct mlra_guard_state *g, u32 own, u32 in_force,
 		       u32 wanted, bool nonrot, bool thrashing,
