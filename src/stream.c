@@ -347,6 +347,12 @@ static bool file_nonrot(struct file *file)
 	return bdev && bdev_nonrot(bdev);
 }
 
+/* The window in force: mlra's if it set one, else the file's own. */
+static u32 stream_in_force(const struct mlra_stream *e)
+{
+	return e->changed ? e->set_pages : e->original_pages;
+}
+
 /* An application's hint: FADV_RANDOM (noted in @e->random), or a window
  * that is neither the file's own nor mlra's (FADV_SEQUENTIAL doubles it).
  */
@@ -354,7 +360,7 @@ static bool stream_hinted(struct mlra_stream *e, u32 now)
 {
 	e->random |= !!(READ_ONCE(e->file->f_mode) & FMODE_RANDOM);
 	return e->random ||
-	       now != (e->changed ? e->set_pages : e->original_pages);
+	       now != stream_in_force(e);
 }
 
 /*
@@ -418,7 +424,7 @@ static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
 			 struct mlra_guard_verdict *gv)
 {
 	u32 own = e->original_pages;
-	u32 in_force = e->changed ? e->set_pages : own;
+	u32 in_force = stream_in_force(e);
 	bool muted = class_muted(e->policy.applied);
 
 	mlra_guard_decide(&e->guard, own, in_force, muted ? own : wanted,
@@ -680,8 +686,7 @@ static void stream_fault_marker(struct mlra_stream *e)
 		return;
 	mlra_guard_credit(&e->guard,
 			  mlra_guard_fault_pages(prev->index, last->index,
-						 e->changed ? e->set_pages :
-						 e->original_pages) -
+						 stream_in_force(e)) -
 			  MLRA_GUARD_FAULT_PAGES);
 }
 
@@ -749,7 +754,7 @@ void mlra_stream_read_in(struct file *file, unsigned long pages)
 		mlra_count(MLRA_STAT_CONTENDED);
 		return;
 	}
-	in_force = e->changed ? e->set_pages : e->original_pages;
+	in_force = stream_in_force(e);
 	if (e->file == file &&
 	    mlra_guard_request(&e->guard, min_t(unsigned long, pages, U32_MAX),
 			       in_force, file_nonrot(file)) &&
