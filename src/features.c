@@ -91,6 +91,33 @@ static u32 share(u32 part, u32 whole)
 	return whole ? part * 1024 / whole : 0;
 }
 
+/*
+ * Pages from @prev's end to @a's start, negative on an overlap. A read
+ * whose bytes are not a page multiple shares its last page with the next
+ * read forwards: one page of overlap at that edge, moving forwards, is
+ * back to back (0).
+ */
+static s32 step_gap(const struct mlra_access *prev,
+		    const struct mlra_access *a)
+{
+	s32 gap = (s32)(a->index - (prev->index + prev->pages));
+
+	return gap == -1 && a->index > prev->index ? 0 : gap;
+}
+
+/*
+ * Pages from @a's end to @prev's start, negative on an overlap; mirrors
+ * step_gap(): a read backwards that ends on the first page of the one
+ * before, and starts before it, ends where that one began (0).
+ */
+static s32 step_back(const struct mlra_access *prev,
+		     const struct mlra_access *a)
+{
+	s32 back = (s32)(prev->index - (a->index + a->pages));
+
+	return back == -1 && a->index < prev->index ? 0 : back;
+}
+
 /* The i-th access held, oldest first. */
 static const struct mlra_access *held(const struct mlra_history *h, int i)
 {
@@ -127,7 +154,7 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 		prev = held(h, h->count - 2);
 		last_step = (s32)(last->index - prev->index);
 		/* Back to back is sequential, not a stride. */
-		if (last_step == prev->pages)
+		if (step_gap(prev, last) == 0)
 			last_step = 0;
 	}
 	for (i = 0; i < h->count; i++) {
@@ -140,11 +167,8 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 		if (!i)
 			continue;
 		prev = held(h, i - 1);
-		/* Pages from the previous end to this start, and from this
-		 * end to the previous start: both negative on an overlap.
-		 */
-		gap = (s32)(a->index - (prev->index + prev->pages));
-		back = (s32)(prev->index - (a->index + a->pages));
+		gap = step_gap(prev, a);
+		back = step_back(prev, a);
 		seq += gap == 0;
 		forward += gap > 0 && gap <= MLRA_NEAR_PAGES;
 		reverse += back >= 0 && back <= MLRA_NEAR_PAGES;

@@ -103,6 +103,57 @@ static void mlra_features_reverse(struct kunit *test)
 	expect_features(test, f, want);
 }
 
+/*
+ * Block and trailer, backwards: 16 reads of 2 pages, each a page before
+ * the previous, so each ends on the previous one's first page.
+ */
+static void mlra_features_reverse_overlapping(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+
+	add_run(&h, 16, 1000, -1, 2);
+	mlra_features(&h, 32, 1024, false, f);
+	want[MLRA_F_REVERSE] = 1024;		/* the shared page is an edge */
+	want[MLRA_F_STRIDE_SHARE] = 1024;	/* every step is -1 */
+	want[MLRA_F_STRIDE] = 0;		/* -log2(1) */
+	want[MLRA_F_SIZE] = 16;			/* log2(2) */
+	want[MLRA_F_JUMP] = 32;			/* gap -3: log2(4) */
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 985;		/* 1000 - 15 */
+	expect_features(test, f, want);
+}
+
+/*
+ * Reads of 4101 bytes, forwards: 16 of 2 pages, each starting on the
+ * previous one's last page, are sequential; the same 2 pages read again
+ * and again are rereads.
+ */
+static void mlra_features_sequential_overlapping(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES], want[MLRA_NR_FEATURES] = {};
+
+	add_run(&h, 16, 0, 1, 2);
+	mlra_features(&h, 32, 1024, false, f);
+	want[MLRA_F_SEQ] = 1024;		/* back to back, as 0 */
+	want[MLRA_F_SIZE] = 16;
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 15;
+	expect_features(test, f, want);
+
+	memset(&h, 0, sizeof(h));
+	memset(want, 0, sizeof(want));
+	add_run(&h, 16, 100, 0, 2);
+	mlra_features(&h, 32, 1024, false, f);
+	want[MLRA_F_REREAD] = 1024;		/* gap -2, back -2 */
+	want[MLRA_F_SIZE] = 16;
+	want[MLRA_F_JUMP] = 24;			/* log2(3) = 1 + 8/16 */
+	want[MLRA_F_WINDOW] = 80;
+	want[MLRA_F_POSITION] = 100;
+	expect_features(test, f, want);
+}
+
 /* 16 reads of 1 page, 8 pages apart. */
 static void mlra_features_strided(struct kunit *test)
 {
@@ -220,6 +271,8 @@ static struct kunit_case mlra_features_cases[] = {
 	KUNIT_CASE(mlra_features_empty_and_single),
 	KUNIT_CASE(mlra_features_sequential),
 	KUNIT_CASE(mlra_features_reverse),
+	KUNIT_CASE(mlra_features_reverse_overlapping),
+	KUNIT_CASE(mlra_features_sequential_overlapping),
 	KUNIT_CASE(mlra_features_strided),
 	KUNIT_CASE(mlra_features_random),
 	KUNIT_CASE(mlra_features_interleaved),

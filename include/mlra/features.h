@@ -54,18 +54,22 @@ struct mlra_history {
 
 /**
  * enum mlra_feature - the model's inputs, in this order
- * @MLRA_F_SEQ: share of accesses that start where the previous one ended
+ * @MLRA_F_SEQ: share of accesses that start where the previous one ended,
+ *	or on its last page and after its first (reads that are not page
+ *	multiples share the page where one ends and the next begins)
  * @MLRA_F_FORWARD: share that jump forward by 1 to MLRA_NEAR_PAGES pages
  *	past the previous one's end
- * @MLRA_F_REVERSE: share that end where the previous one started, or up to
- *	MLRA_NEAR_PAGES pages before it
+ * @MLRA_F_REVERSE: share that end where the previous one started, or on
+ *	its first page while starting before it, or up to MLRA_NEAR_PAGES
+ *	pages before it
  * @MLRA_F_STRIDE_SHARE: share of steps (start to start) equal to the last
- *	step, when that step is neither 0 nor the previous access's length
+ *	step, when that step is neither 0 nor back to back (@MLRA_F_SEQ)
  * @MLRA_F_STRIDE: that step, signed log2 of its pages (Q4); 0 when none
  * @MLRA_F_SIZE: log2 of the mean pages an access asks for (Q4)
  * @MLRA_F_JUMP: mean log2 of 1 + |pages between one access's end and the
- *	next one's start| (Q4)
- * @MLRA_F_REREAD: share that overlap the previous access
+ *	next one's start| (Q4), a shared edge page as in @MLRA_F_SEQ counted 0
+ * @MLRA_F_REREAD: share that overlap the previous access by more than the
+ *	edge page of @MLRA_F_SEQ and @MLRA_F_REVERSE
  * @MLRA_F_MISS: share that found their first page missing from the cache
  * @MLRA_F_FAULT: share that are page faults rather than reads
  * @MLRA_F_WINDOW: log2 of 1 + the file's current readahead window in pages
