@@ -4,6 +4,9 @@
  *   mlra:mlra_decision	every decision: the file, the model's class and
  *			confidence, the window before and after, and why
  *			the guard overrode the model, if it did
+ *   mlra:mlra_guard_undo	a window of mlra's undone at a readahead request
+ *			that read far more than the stream asks for
+ *			(mlra_guard_request()), before its next decision
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM mlra
@@ -13,6 +16,14 @@
 
 #include <linux/fs.h>
 #include <linux/tracepoint.h>
+
+#include <mlra/guard.h>
+
+TRACE_DEFINE_ENUM(MLRA_GUARD_NONE);
+TRACE_DEFINE_ENUM(MLRA_GUARD_COST);
+TRACE_DEFINE_ENUM(MLRA_GUARD_HELD);
+TRACE_DEFINE_ENUM(MLRA_GUARD_THRASH);
+TRACE_DEFINE_ENUM(MLRA_GUARD_MUTED);
 
 /*
  * @class is -1 without a model; @new_pages is the window mlra wants, in
@@ -50,9 +61,37 @@ TRACE_EVENT(mlra_decision,
 		      __entry->ino, __entry->stream, __entry->class,
 		      __entry->confidence, __entry->old_pages,
 		      __entry->new_pages, __entry->acted,
-		      __print_symbolic(__entry->guard, { 0, "none" },
-				       { 1, "cost" }, { 2, "held" },
-				       { 3, "thrash" }, { 4, "muted" }))
+		      __print_symbolic(__entry->guard,
+				       { MLRA_GUARD_NONE, "none" },
+				       { MLRA_GUARD_COST, "cost" },
+				       { MLRA_GUARD_HELD, "held" },
+				       { MLRA_GUARD_THRASH, "thrash" },
+				       { MLRA_GUARD_MUTED, "muted" }))
+);
+
+/* @class is the one whose window is undone; the file's own comes back. */
+TRACE_EVENT(mlra_guard_undo,
+	    TP_PROTO(const struct file *file, u32 stream, int class,
+		     u32 old_pages, u32 new_pages),
+	    TP_ARGS(file, stream, class, old_pages, new_pages),
+	    TP_STRUCT__entry(__field(const void *, file)
+			     __field(unsigned long, ino)
+			     __field(dev_t, dev)
+			     __field(u32, stream)
+			     __field(int, class)
+			     __field(u32, old_pages)
+			     __field(u32, new_pages)),
+	    TP_fast_assign(__entry->file = file;
+			   __entry->ino = file_inode(file)->i_ino;
+			   __entry->dev = file_inode(file)->i_sb->s_dev;
+			   __entry->stream = stream;
+			   __entry->class = class;
+			   __entry->old_pages = old_pages;
+			   __entry->new_pages = new_pages;),
+	    TP_printk("file=%p dev=%u:%u ino=%lu stream=%u class=%d old_pages=%u new_pages=%u",
+		      __entry->file, MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __entry->ino, __entry->stream, __entry->class,
+		      __entry->old_pages, __entry->new_pages)
 );
 
 #endif /* _MLRA_TRACE_H */

@@ -764,6 +764,8 @@ void mlra_stream_read_in(struct file *file, unsigned long pages)
 			    e->original_pages) == in_force) {
 			mlra_guard_undo(&e->guard);
 			class_undone(e->policy.applied);
+			trace_mlra_guard_undo(file, e->id, e->policy.applied,
+					      in_force, e->original_pages);
 			e->set_pages = e->original_pages;
 			e->changed = false;
 			mlra_count(MLRA_STAT_GUARD_UNDONE_COST);

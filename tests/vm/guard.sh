@@ -65,7 +65,15 @@ thrash=$(stat_value thrash_periods)
 set_before=$(stat_value windows_set)
 undone_before=$(($(stat_value guard_undone_cost) + $(stat_value guard_undone_thrash)))
 held_before=$(stat_value guard_held)
+cost_before=$(stat_value guard_undone_cost)
+TRACE=/sys/kernel/tracing
+mount -t tracefs tracefs $TRACE 2>/dev/null
+: >$TRACE/trace
+echo 1 >$TRACE/events/mlra/mlra_decision/enable
+echo 1 >$TRACE/events/mlra/mlra_guard_undo/enable
 on=$(lookups on)
+echo 0 >$TRACE/events/mlra/mlra_guard_undo/enable
+echo 0 >$TRACE/events/mlra/mlra_decision/enable
 echo "# off: $off; on: $on (requests sectors)"
 echo "# guard: $(grep -E '^(guard_|thrash_)' $STATS | tr '\n' ' ')"
 check "lookups over files twice memory are thrashing" \
@@ -75,6 +83,16 @@ check "the model's windows were set" \
 check "the guard undid or held them" \
 	test $(($(stat_value guard_undone_cost) + $(stat_value guard_undone_thrash) + \
 		$(stat_value guard_held))) -gt $((undone_before + held_before))
+# Undone for its cost: at a decision (mlra_decision, guard=cost, acted)
+# or at once, at a request (mlra_guard_undo). A window race would count
+# as neither; none happens here, where no reader sets a window.
+traced=$(awk '/mlra_guard_undo: / || /mlra_decision: .* acted=1 guard=cost/ { n++ }
+	END { print n + 0 }' $TRACE/trace)
+check_eq "every undo for its cost is traced, with its reason" \
+	$(($(stat_value guard_undone_cost) - cost_before)) "$traced"
+check "some were undone at once, at a request" \
+	grep -q "mlra_guard_undo: .* new_pages=32\$" $TRACE/trace
+: >$TRACE/trace
 name="mapped random lookups over files twice memory: sectors with a 4 MiB model within 1.25x of mlra off"
 if echo "$off $on" | awk '{ exit !($4 <= $2 * 5 / 4 + 128) }'; then
 	ok "$name"
