@@ -120,6 +120,38 @@ fio_run() {
 		--randseed=1 --norandommap "$@"
 }
 
+# SUITE=adversarial (scripts/families adversarial): readers built to fool
+# a model, run instead of the families. Never captured: nothing is trained
+# on them.
+if [ "${SUITE:-}" = adversarial ]; then
+	[ "$mode" = bench ] || { echo "adversarial: bench only" >&2; exit 2; }
+	# Many mapped files, each fits, together twice the memory: 16 KiB
+	# lookups; 4 KiB lookups with a sequential reader beside them.
+	family adv-mmap-many-16k "fio_run --name=m --rw=randread --bs=16k \
+		--ioengine=mmap --file_service_type=random \
+		--filename=f0.dat:f1.dat:f2.dat:f3.dat:f4.dat:f5.dat:f6.dat:\
+f7.dat:f8.dat:f9.dat:f10.dat:f11.dat --number_ios=$((n_rand / 2))"
+	family adv-mmap-many-and-seq "fio_run --name=m --rw=randread --bs=4k \
+		--ioengine=mmap --file_service_type=random \
+		--filename=f0.dat:f1.dat:f2.dat:f3.dat:f4.dat:f5.dat:f6.dat:\
+f7.dat:f8.dat:f9.dat:f10.dat:f11.dat --number_ios=$n_rand \
+		--name=s --filename=big.dat --rw=read --bs=128k --size=128m"
+	# Random reads of 1000 to 20000 bytes at offsets of no alignment.
+	family adv-unaligned-rand "fio_run --name=u --filename=big.dat \
+		--rw=randread --bsrange=1000-20000 --bs_unaligned \
+		--number_ios=$n_rand"
+	# Sequential and random by turns, 3000 reads each.
+	family adv-phases "mlra-gen phases big.dat 8k 3000 11"
+	# One file, read sequentially by one process and at random by another.
+	family adv-seq-and-rand "fio_run --name=s --filename=mid.dat --rw=read \
+		--bs=64k --name=r --filename=mid.dat --rw=randread --bs=4k \
+		--number_ios=$n_rand"
+	# Blocks of 4 KiB and a 5-byte trailer, backwards, over a file no
+	# family reads that way.
+	family adv-reverse-4101 "mlra-gen reverse f5.dat 4101"
+	exit 0
+fi
+
 family seq-4k "dd if=big.dat of=/dev/null bs=4k count=32768"
 family seq-16k "dd if=big.dat of=/dev/null bs=16k"
 family seq-128k "dd if=big.dat of=/dev/null bs=128k"
@@ -136,6 +168,11 @@ family mmap-rand-16k "fio_run --name=m --filename=big.dat --rw=randread \
 	--bs=16k --ioengine=mmap --number_ios=$((n_rand / 2))"
 family mmap-rand-fits "fio_run --name=m --filename=mid.dat --rw=randread \
 	--bs=4k --ioengine=mmap --number_ios=$n_rand"
+# Twelve mapped files of 64 MiB, each fits in memory, together twice it.
+family mmap-rand-many "fio_run --name=m --rw=randread --bs=4k --ioengine=mmap \
+	--filename=f0.dat:f1.dat:f2.dat:f3.dat:f4.dat:f5.dat:f6.dat:f7.dat:\
+f8.dat:f9.dat:f10.dat:f11.dat --file_service_type=random \
+	--number_ios=$n_rand"
 family rand-16k "fio_run --name=r --filename=big.dat --rw=randread \
 	--bs=16k --number_ios=$((n_rand / 2))"
 family mmap-stride "fio_run --name=s --filename=big.dat --rw=read:60k \
@@ -152,6 +189,9 @@ family stride-4k-gap-28k "fio_run --name=s --filename=big.dat \
 	--rw=read:28k --bs=4k --size=256m"
 family reverse-16k "mlra-gen reverse mid.dat 16k"
 family reverse-4k "mlra-gen reverse f1.dat 4k"
+# Blocks of 4 KiB and a 5-byte trailer, backwards: each read covers two
+# pages, the first of the read before among them.
+family reverse-4101 "mlra-gen reverse f2.dat 4101"
 family interleave-fds "fio_run --name=i --filename=big.dat --rw=read \
 	--bs=32k --numjobs=4 --offset_increment=128m --size=128m"
 family interleave-fd "mlra-gen interleave big.dat 64k 4"
