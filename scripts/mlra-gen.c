@@ -16,9 +16,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: mlra-gen [-p] [-m] [-r] PATTERN FILE ARGS...\n"
+	"usage: mlra-gen [-p] [-m] [-r] [-a N] [-w SEC] PATTERN FILE ARGS...\n"
 	"       -p: print what was read; -m: read through a shared mapping;\n"
-	"       -r: hint RANDOM (fadvise, or madvise with -m)\n"
+	"       -r: hint RANDOM (fadvise, or madvise with -m); -a N: hint it\n"
+	"       after N reads instead; -w SEC: wait SEC seconds before exiting\n"
 	"       mlra-gen forward FILE BS             the file from the start\n"
 	"       mlra-gen reverse FILE BS             the file backwards\n"
 	"       mlra-gen stride FILE BS GAP          BS, then skip GAP, to the\n"
@@ -37,6 +38,17 @@ static int fd;
 static off_t size;
 static int print;
 static const char *map;
+static unsigned long long reads, advise_after;
+
+/* POSIX_FADV_RANDOM, or MADV_RANDOM on the mapping. */
+static void advise_random(void)
+{
+	if (map ? madvise((void *)map, size, MADV_RANDOM) :
+		  posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM)) {
+		fputs("mlra-gen: cannot hint RANDOM\n", stderr);
+		exit(1);
+	}
+}
 
 static unsigned long long number(const char *s)
 {
@@ -61,6 +73,8 @@ static void read_at(off_t pos)
 {
 	ssize_t n;
 
+	if (advise_after && reads++ == advise_after)
+		advise_random();
 	if (map) {
 		n = pos + (off_t)bs > size ? size - pos : (ssize_t)bs;
 		memcpy(buf, map + pos, n);
@@ -89,6 +103,7 @@ static unsigned long long rnd(unsigned long long *s)
 int main(int argc, char **argv)
 {
 	int mapped = 0, hint = 0;
+	unsigned long long wait = 0;
 	struct stat st;
 	off_t pos, blocks;
 
@@ -99,6 +114,12 @@ int main(int argc, char **argv)
 			mapped = 1;
 		} else if (!strcmp(argv[1], "-r")) {
 			hint = 1;
+		} else if (!strcmp(argv[1], "-a") && argc > 2) {
+			advise_after = number(argv[2]);
+			argv++, argc--;
+		} else if (!strcmp(argv[1], "-w") && argc > 2) {
+			wait = number(argv[2]);
+			argv++, argc--;
 		} else {
 			fputs(usage, stderr);
 			return 2;
@@ -166,5 +187,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* The file stays open meanwhile: a test can look at its stream. */
+	sleep(wait);
 	return 0;
 }

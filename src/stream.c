@@ -467,6 +467,15 @@ static void stream_decide(struct mlra_stream *e)
 	u64 t;
 
 	e->hinted |= stream_hinted(e, now);
+	/*
+	 * A hint that came since mlra set the window (FADV_RANDOM, or a
+	 * madvise()d mapping's fault): the file is the application's again.
+	 */
+	if (e->hinted && respect && e->changed) {
+		stream_restore(e);
+		mlra_count(MLRA_STAT_HINTED_SKIPS);
+		return;
+	}
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
 	mlra_features(&e->history, now, size, nonrot, f);

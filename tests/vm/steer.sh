@@ -95,6 +95,17 @@ check_eq "FADV_SEQUENTIAL is respected: window 64, hinted" "64 1" \
 	"$(hinted_run read)"
 check_eq "FADV_RANDOM is respected: window 32, hinted" "32 1" \
 	"$(hinted_run randread)"
+# A hint that comes after mlra set the window (FADV_RANDOM after 128
+# reads: 8 decisions) gives the file its own back at the next decision.
+cat $FILE >/dev/null
+set_before=$(stat_value windows_set)
+mlra-gen -a 128 -w 6 forward $FILE 64k &
+sleep 3
+check_eq "a hint after mlra's window gives the file its own: window 32, not mlra's, hinted" \
+	"32 0 1" "$(stream_col 4) $(stream_col 5) $(stream_col 6)"
+wait
+check "mlra had set the window before the hint" \
+	test "$(stat_value windows_set)" -gt "$set_before"
 echo 0 >$KNOBS/respect_hints
 check_eq "respect_hints 0 lets mlra decide for a hinted file" "512 1" \
 	"$(hinted_run read)"
