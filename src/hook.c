@@ -153,6 +153,9 @@ static void release_hook(unsigned long ip, unsigned long parent_ip,
 {
 	struct pt_regs *regs = ftrace_get_regs(fregs);
 
+	/* Never NULL: the op asks for FTRACE_OPS_FL_SAVE_REGS. */
+	if (WARN_ON_ONCE(!regs))
+		return;
 	/*
 	 * ftrace calls this op preemptible: an RCU read side of its own,
 	 * which release_hook_unregister() waits for, keeps the stream
@@ -183,6 +186,9 @@ static int release_hook_register(void)
 	return err;
 }
 
+/* The release hook could not be unhooked: it may still run. */
+static bool mlra_release_stuck;
+
 static void release_hook_unregister(void)
 {
 	int err = unregister_ftrace_function(&mlra_release_ops);
@@ -190,12 +196,16 @@ static void release_hook_unregister(void)
 	/*
 	 * Fails once ftrace has shut itself down after a bug of its own
 	 * (-ENODEV), which it reported: the op's trampoline may still call
-	 * release_hook(), so the module stays (a reference nobody drops).
+	 * release_hook(), so the module stays (a reference nobody drops),
+	 * and so do the stream table (mlra_hooks_active() stays true) and
+	 * the op's filter. Only enabled 0 can keep it: an rmmod that gets
+	 * here has already been granted, and the kernel frees the module.
 	 */
 	if (err) {
 		pr_err("cannot unhook locks_remove_file: error %d; mlra stays loaded\n",
 		       err);
 		__module_get(THIS_MODULE);
+		mlra_release_stuck = true;
 	}
 	/* A module's op is waited for by ftrace; a built-in one is not. */
 	synchronize_rcu();
@@ -208,7 +218,8 @@ static void release_hook_unregister(void)
  */
 void mlra_hooks_exit(void)
 {
-	ftrace_free_filter(&mlra_release_ops);
+	if (!mlra_release_stuck)
+		ftrace_free_filter(&mlra_release_ops);
 }
 
 /**
@@ -296,12 +307,14 @@ err_report:
  * not there to clear it.
  *
  * Return: 0, or the error of the first hook that failed, which is named
- * in the kernel log.
+ * in the kernel log; -EBUSY once the release hook could not be unhooked.
  */
 int mlra_hooks_register(void)
 {
 	int i, err;
 
+	if (mlra_release_stuck)
+		return -EBUSY;
 	err = release_hook_register();
 	if (err)
 		return err;
@@ -332,7 +345,7 @@ void mlra_hooks_unregister(void)
 	probes_unregister();
 	mlra_streams_drain();
 	release_hook_unregister();
-	mlra_hooks_live = false;
+	mlra_hooks_live = mlra_release_stuck;
 }
 
 /**
@@ -354,7 +367,8 @@ u64 mlra_hooks_nmissed(void)
 }
 
 /**
- * mlra_hooks_active() - whether the probes are registered
+ * mlra_hooks_active() - whether the probes are registered, or the
+ * release hook could not be unhooked (and may still use the stream table)
  *
  * Called with mlra_state_lock held.
  *

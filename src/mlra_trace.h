@@ -26,9 +26,11 @@ TRACE_DEFINE_ENUM(MLRA_GUARD_THRASH);
 TRACE_DEFINE_ENUM(MLRA_GUARD_MUTED);
 
 /*
- * @class is -1 without a model; @new_pages is the window mlra wants, in
- * force only if @acted (mode on, and no hint that mlra respects); @guard
- * is enum mlra_guard_reason: why it is not the model's.
+ * The inode is the one whose pages are read (a block device's, not its
+ * node's), as in the access log. @class is -1 without a model;
+ * @new_pages is the window mlra wants, in force only if @acted (mode on,
+ * and no hint that mlra respects); @guard is enum mlra_guard_reason: why
+ * it is not the model's.
  */
 TRACE_EVENT(mlra_decision,
 	    TP_PROTO(const struct file *file, u32 stream, int class,
@@ -47,8 +49,8 @@ TRACE_EVENT(mlra_decision,
 			     __field(bool, acted)
 			     __field(u8, guard)),
 	    TP_fast_assign(__entry->file = file;
-			   __entry->ino = file_inode(file)->i_ino;
-			   __entry->dev = file_inode(file)->i_sb->s_dev;
+			   __entry->ino = file->f_mapping->host->i_ino;
+			   __entry->dev = file->f_mapping->host->i_sb->s_dev;
 			   __entry->stream = stream;
 			   __entry->class = class;
 			   __entry->confidence = confidence;
@@ -69,7 +71,9 @@ TRACE_EVENT(mlra_decision,
 				       { MLRA_GUARD_MUTED, "muted" }))
 );
 
-/* @class is the one whose window is undone; the file's own comes back. */
+/* @class is the one whose window is undone (-1: none); the file's own
+ * comes back.
+ */
 TRACE_EVENT(mlra_guard_undo,
 	    TP_PROTO(const struct file *file, u32 stream, int class,
 		     u32 old_pages, u32 new_pages),
@@ -82,8 +86,8 @@ TRACE_EVENT(mlra_guard_undo,
 			     __field(u32, old_pages)
 			     __field(u32, new_pages)),
 	    TP_fast_assign(__entry->file = file;
-			   __entry->ino = file_inode(file)->i_ino;
-			   __entry->dev = file_inode(file)->i_sb->s_dev;
+			   __entry->ino = file->f_mapping->host->i_ino;
+			   __entry->dev = file->f_mapping->host->i_sb->s_dev;
 			   __entry->stream = stream;
 			   __entry->class = class;
 			   __entry->old_pages = old_pages;

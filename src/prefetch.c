@@ -11,8 +11,11 @@
  * no reference: closing the file frees it at once, and the stream with
  * it, and the request is then dropped unread. The worker pins the file
  * only while it issues (mlra_stream_file_get()), one piece at a time, and
- * stops when the pin is the last reference; a close() that comes in the
- * middle of a piece waits for that piece only. A request
+ * stops when the pin is the last reference. A close() that comes in the
+ * middle of a piece returns at once, and the file's last reference is
+ * then the worker's: the file is freed (__fput(): ->release, flock
+ * release, the mount's reference) when that piece has been read, one
+ * piece later, in the worker. A request
  * carries the reader's memory and I/O cgroups, and the worker charges
  * the pages and the I/O to them, as the loop driver does for its I/O.
  *

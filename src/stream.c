@@ -773,10 +773,14 @@ void mlra_stream_read_in(struct file *file, unsigned long pages)
 			    e->original_pages) == in_force) {
 			mlra_guard_undo(&e->guard);
 			class_undone(e->policy.applied);
-			trace_mlra_guard_undo(file, e->id, e->policy.applied,
+			trace_mlra_guard_undo(file, e->id,
+					      e->policy.applied == MLRA_NO_CLASS ?
+					      -1 : e->policy.applied,
 					      in_force, e->original_pages);
 			e->set_pages = e->original_pages;
 			e->changed = false;
+			/* Forward prefetch stands for the window undone. */
+			e->prefetch = MLRA_PF_NONE;
 			mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
 		} else {
 			/* The application's window now: nothing on trial. */
