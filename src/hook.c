@@ -198,8 +198,9 @@ static void release_hook_unregister(void)
 	 * (-ENODEV), which it reported: the op's trampoline may still call
 	 * release_hook(), so the module stays (a reference nobody drops),
 	 * and so do the stream table (mlra_hooks_active() stays true) and
-	 * the op's filter. Only enabled 0 can keep it: an rmmod that gets
-	 * here has already been granted, and the kernel frees the module.
+	 * the op's filter. That holds when enabled 0 gets here; an rmmod
+	 * that gets here was granted already, and the kernel frees the
+	 * module whatever this does.
 	 */
 	if (err) {
 		pr_err("cannot unhook locks_remove_file: error %d; mlra stays loaded\n",

@@ -71,8 +71,9 @@ TRACE_EVENT(mlra_decision,
 				       { MLRA_GUARD_MUTED, "muted" }))
 );
 
-/* @class is the one whose window is undone (-1: none); the file's own
- * comes back.
+/*
+ * @class is the one whose window is undone (-1: none); @new_pages is the
+ * file's own window, which comes back.
  */
 TRACE_EVENT(mlra_guard_undo,
 	    TP_PROTO(const struct file *file, u32 stream, int class,
