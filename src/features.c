@@ -124,6 +124,40 @@ static const struct mlra_access *held(const struct mlra_history *h, int i)
 	return &h->ring[(h->head + MLRA_RING - h->count + i) % MLRA_RING];
 }
 
+/* Back to back, or near forwards or backwards: a step of a run. */
+static bool in_run(s32 gap, s32 back)
+{
+	return (gap >= 0 && gap <= MLRA_NEAR_PAGES) ||
+	       (back >= 0 && back <= MLRA_NEAR_PAGES);
+}
+
+/*
+ * The steps into the i-th access held (i >= 1): from the access before
+ * it, or, where that step is a jump (neither a step of a run nor an
+ * overlap) and the step from the access before that is a step of a run,
+ * from that one. A run with a detour between two of its accesses (a
+ * lookup in an index at the file's tail between data blocks) is still
+ * the run; the detour itself is a jump.
+ */
+static void steps_into(const struct mlra_history *h, int i, s32 *gap,
+		       s32 *back)
+{
+	const struct mlra_access *a = held(h, i), *prev = held(h, i - 1);
+	s32 gap2, back2;
+
+	*gap = step_gap(prev, a);
+	*back = step_back(prev, a);
+	if (i < 2 || in_run(*gap, *back) || (*gap < 0 && *back < 0))
+		return;
+	prev = held(h, i - 2);
+	gap2 = step_gap(prev, a);
+	back2 = step_back(prev, a);
+	if (in_run(gap2, back2)) {
+		*gap = gap2;
+		*back = back2;
+	}
+}
+
 /**
  * mlra_features() - the model's inputs for a stream
  * @h: the stream's history
@@ -167,8 +201,7 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 		if (!i)
 			continue;
 		prev = held(h, i - 1);
-		gap = step_gap(prev, a);
-		back = step_back(prev, a);
+		steps_into(h, i, &gap, &back);
 		seq += gap == 0;
 		forward += gap > 0 && gap <= MLRA_NEAR_PAGES;
 		reverse += back >= 0 && back <= MLRA_NEAR_PAGES;

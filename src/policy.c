@@ -219,6 +219,21 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 	}
 	ps->kind = MLRA_PF_NONE;
 	ps->asked = 0;
+	ps->strayed = 0;
+}
+
+/*
+ * An access outside the area while prefetch goes on: the first in a row
+ * is a detour (an index lookup at the file's tail between data blocks)
+ * and leaves the area as it is; the next one outside it leaves it.
+ * Return: true for a detour.
+ */
+static bool detour(struct mlra_prefetch_state *ps, u32 max)
+{
+	if (ps->strayed || !max)
+		return false;
+	ps->strayed = 1;
+	return true;
 }
 
 /*
@@ -227,10 +242,11 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
  * between the reader and the first page asked for, the next one, twice as
  * long (at most @max), before it. So the requests double on consecutive
  * accesses up to @max, then stay one to two of them ahead: the queue and
- * the disk have time to read them. A reader that leaves the area starts
- * over. A mapping's faults on pages already read are not seen
- * (fault-around maps them): a reader found past the edge by up to a
- * request has caught up, and the area goes on from where it is.
+ * the disk have time to read them. A reader that leaves the area (two
+ * accesses outside it in a row: detour()) starts over. A mapping's faults
+ * on pages already read are not seen (fault-around maps them): a reader
+ * found past the edge by up to a request has caught up, and the area goes
+ * on from where it is.
  */
 static int plan_reverse(struct mlra_prefetch_state *ps,
 			const struct mlra_access *cur, u32 max,
@@ -241,6 +257,7 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 
 	if (ps->kind == MLRA_PF_REVERSE && i + ps->size >= ps->edge &&
 	    i < ps->edge + 4 * (u32)ps->size) {
+		ps->strayed = 0;
 		if (i < ps->edge)
 			ps->edge = i;
 		ps->last = i;
@@ -249,6 +266,8 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 		size = min_u32(2 * (u32)ps->size, max);
 		i = ps->edge;
 	} else {
+		if (ps->kind == MLRA_PF_REVERSE && detour(ps, max))
+			return 0;
 		mlra_prefetch_close(ps, acct);
 		if (ps->hold || !max)
 			return 0;
@@ -294,6 +313,7 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 
 	if (ps->kind == MLRA_PF_FORWARD && cur->index <= ps->edge + ps->size &&
 	    end + 4 * (u32)ps->size > ps->edge) {
+		ps->strayed = 0;
 		if (end > ps->edge)
 			ps->edge = end;
 		if (end > ps->last)
@@ -302,6 +322,8 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 			return 0;
 		size = min_u32(2 * (u32)ps->size, max);
 	} else {
+		if (ps->kind == MLRA_PF_FORWARD && detour(ps, max))
+			return 0;
 		mlra_prefetch_close(ps, acct);
 		prev = back(h, 2);
 		if (ps->hold || !max || h->count < 2 ||

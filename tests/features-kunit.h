@@ -200,7 +200,11 @@ static void mlra_features_random(struct kunit *test)
 	expect_features(test, f, want);
 }
 
-/* Two sequential readers interleaved: 0, 1000, 4, 1004, 8, 1008. */
+/*
+ * Two sequential readers interleaved: 0, 1000, 4, 1004, 8, 1008. From
+ * the third access on, each continues the one two before it, past a
+ * detour: sequential.
+ */
 static void mlra_features_interleaved(struct kunit *test)
 {
 	struct mlra_history h = {};
@@ -215,12 +219,67 @@ static void mlra_features_interleaved(struct kunit *test)
 	/* Steps 1000, -996, 1000, -996, 1000: 3 of 5 are the last one. */
 	want[MLRA_F_STRIDE_SHARE] = 614;
 	want[MLRA_F_STRIDE] = 159;		/* log2(1000) = 9 + 15/16 */
+	want[MLRA_F_SEQ] = 819;			/* 4 of 5 */
 	want[MLRA_F_SIZE] = 32;
-	/* Gaps 996 and -1000: log2(997) and log2(1001), both 159. */
-	want[MLRA_F_JUMP] = 159;
+	/* Gaps 996, then 0 four times: log2(997) = 159, over 5. */
+	want[MLRA_F_JUMP] = 31;
 	want[MLRA_F_WINDOW] = 80;
 	want[MLRA_F_POSITION] = 504;		/* 1008 * 1024 / 2048 */
 	expect_features(test, f, want);
+}
+
+/*
+ * Data blocks of 4 pages from page 0, and after every second one a lookup
+ * of 1 page in the index at the tail (pages 1000, 1001 ...): d0 d1 t0 d2
+ * d3 t1 ... t4 d10. Each block after a lookup continues the block before
+ * it: 10 of the 15 steps are sequential (5 without the detour rule). The
+ * lookups jump from the block before: t0 from d1's end (8) to 1000, gap
+ * 992, log2(993) = 159; t1, 16 to 1001: 985; t2: 978; t3: 971; t4: 964,
+ * each 158 (9 + 14/16). Jump: (159 + 4 * 158) / 15 = 52.
+ */
+static void mlra_features_tail_lookups(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		add_run(&h, 2, 8 * i, 4, 4);
+		add_run(&h, 1, 1000 + i, 0, 1);
+	}
+	add_run(&h, 1, 40, 0, 4);
+	KUNIT_EXPECT_EQ(test, h.count, MLRA_RING);
+	mlra_features(&h, 32, 1024, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 682);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REVERSE], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_JUMP], 52);
+
+	/* Backwards, blocks of 2 pages from 500 down: r0 r1 t0 r2 ... r10.
+	 * Each block after a lookup ends where the block before it began:
+	 * 10 of 15 steps reverse, none sequential.
+	 */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 5; i++) {
+		add_run(&h, 2, 500 - 4 * i, -2, 2);
+		add_run(&h, 1, 1000 + i, 0, 1);
+	}
+	add_run(&h, 1, 480, 0, 2);
+	mlra_features(&h, 32, 1024, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REVERSE], 682);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 0);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 0);
+
+	/* Reads of 8 pages every 4 (0, 4, 8 ...) overlap the one before by
+	 * 4 pages: rereads, though each starts where the one two before
+	 * ended. Overlaps are not detours.
+	 */
+	memset(&h, 0, sizeof(h));
+	add_run(&h, 16, 0, 4, 8);
+	mlra_features(&h, 32, 1024, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 1024);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_SEQ], 0);
 }
 
 /* Four old accesses the ring forgets, 12 sequential, then 4 random. */
@@ -241,7 +300,9 @@ static void mlra_features_phases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_REVERSE], 0);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_POSITION], 300);
-	/* A re-read: the next access overlaps page 300. */
+	/* A re-read: the next access overlaps page 300 (an overlap, not a
+	 * jump: not a step from the access two before).
+	 */
 	add_run(&h, 1, 302, 0, 4);
 	mlra_features(&h, 32, 1024, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_REREAD], 68);	/* 1 of 15 */
@@ -277,6 +338,7 @@ static struct kunit_case mlra_features_cases[] = {
 	KUNIT_CASE(mlra_features_random),
 	KUNIT_CASE(mlra_features_interleaved),
 	KUNIT_CASE(mlra_features_phases),
+	KUNIT_CASE(mlra_features_tail_lookups),
 	KUNIT_CASE(mlra_history_skips_fault_retries),
 	{}
 };

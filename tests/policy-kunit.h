@@ -293,18 +293,44 @@ static void mlra_prefetch_reverse(struct kunit *test)
 	/* ... and the next one once it is closer. */
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 9503, 1, 1 << 20), "7968+512 ");
 	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
-	/* A jump leaves the area: 2032 pages asked, the reader got down to
-	 * 9503, so 1535 wasted. Under 3/4 used: 16 accesses without.
-	 */
+	/* One access elsewhere is a detour: the area stays ... */
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 3000, 1, 1 << 20), "");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_REVERSE);
+	/* ... a second in a row leaves it: 2032 pages asked, the reader got
+	 * down to 9503, so 1535 wasted. Under 3/4 used: 16 accesses without.
+	 */
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 2999, 1, 1 << 20), "");
 	KUNIT_EXPECT_EQ(test, acct.used, 497);
 	KUNIT_EXPECT_EQ(test, acct.wasted, 1535);
-	for (i = 2999; i >= 2985; i--)
+	for (i = 2998; i >= 2984; i--)
 		KUNIT_EXPECT_STREQ(test, PLAN(1, i, 1, 1 << 20), "");
-	KUNIT_EXPECT_STREQ(test, PLAN(1, 2984, 1, 1 << 20), "2968+16 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 2983, 1, 1 << 20), "2967+16 ");
 	/* The next wasted area holds it back twice as long. */
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 100, 1, 1 << 20), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 99, 1, 1 << 20), "");
 	KUNIT_EXPECT_EQ(test, ps.hold, 32);
+
+	/* Index lookups at the tail between the reader's blocks: each is a
+	 * detour, and the area goes on as if it had not happened.
+	 */
+	FRESH();
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 1000, 1, 4096), "984+16 ");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 4000, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, (int)ps.strayed, 1);
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 999, 1, 4096), "952+32 ");
+	KUNIT_EXPECT_EQ(test, (int)ps.strayed, 0);
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 4001, 1, 4096), "");
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 998, 1, 4096), "888+64 ");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	/* Prefetch switched off: the next access outside ends the area at
+	 * once (no detour): 112 asked down to 888, the reader got down to
+	 * 998, so 110 not reached.
+	 */
+	KUNIT_EXPECT_STREQ(test, PLAN(0, 4002, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, ps.kind, MLRA_PF_NONE);
+	KUNIT_EXPECT_EQ(test, acct.used, 2);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 110);
 
 	/* Never below page 0. */
 	FRESH();
@@ -326,8 +352,10 @@ static void mlra_prefetch_reverse(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 940, 1, 4096), "876+64 ");
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 870, 1, 4096), "742+128 ");
 	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
-	/* Further down, it starts over: 240 asked, 128 not reached. */
+	/* Further down, twice, it starts over: 240 asked, 128 not reached. */
 	KUNIT_EXPECT_STREQ(test, PLAN(1, 100, 1, 4096), "");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	KUNIT_EXPECT_STREQ(test, PLAN(1, 99, 1, 4096), "");
 	KUNIT_EXPECT_EQ(test, acct.used, 112);
 	KUNIT_EXPECT_EQ(test, acct.wasted, 128);
 }
@@ -365,10 +393,13 @@ static void mlra_prefetch_forward(struct kunit *test)
 	/* ... a mapping's reader seen only past them has caught up ... */
 	KUNIT_EXPECT_STREQ(test, PLAN(3, 2100, 1, 1 << 20), "2101+512 ");
 	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
-	/* ... and a jump back leaves the area: 2544 asked, the last 512 not
-	 * reached.
-	 */
+	/* ... a jump back is a detour ... */
 	KUNIT_EXPECT_STREQ(test, PLAN(3, 30, 1, 1 << 20), "");
+	KUNIT_EXPECT_EQ(test, acct.used + acct.wasted, 0);
+	/* ... and a second leaves the area: 2544 asked, the last 512 not
+	 * reached; a new one begins, back to back with the detour.
+	 */
+	KUNIT_EXPECT_STREQ(test, PLAN(3, 31, 1, 1 << 20), "32+16 ");
 	KUNIT_EXPECT_EQ(test, acct.used, 2032);
 	KUNIT_EXPECT_EQ(test, acct.wasted, 512);
 

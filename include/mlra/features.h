@@ -66,8 +66,8 @@ struct mlra_history {
  *	step, when that step is neither 0 nor back to back (@MLRA_F_SEQ)
  * @MLRA_F_STRIDE: that step, signed log2 of its pages (Q4); 0 when none
  * @MLRA_F_SIZE: log2 of the mean pages an access asks for (Q4)
- * @MLRA_F_JUMP: mean log2 of 1 + |pages between one access's end and the
- *	next one's start| (Q4), a shared edge page as in @MLRA_F_SEQ counted 0
+ * @MLRA_F_JUMP: mean log2 of 1 + |pages between the previous one's end and
+ *	an access's start| (Q4), a shared edge page as in @MLRA_F_SEQ counted 0
  * @MLRA_F_REREAD: share that overlap the previous access by more than the
  *	edge page of @MLRA_F_SEQ and @MLRA_F_REVERSE
  * @MLRA_F_MISS: share that found their first page missing from the cache
@@ -85,6 +85,15 @@ struct mlra_history {
  *
  * The shares of MISS and FAULT are over the accesses held; the others are
  * over the steps between them (one fewer), and 0 with a single access.
+ *
+ * "The previous one" of an access, for SEQ, FORWARD, REVERSE, JUMP and
+ * REREAD, is the access before it, except where the step from that one
+ * is a jump (neither back to back, near forwards or backwards, nor an
+ * overlap) and the step from the access before that is not: a run is
+ * still a run with a detour between two of its accesses, such as an
+ * index lookup at the file's tail between data blocks. STRIDE_SHARE and
+ * STRIDE use the steps from start to start of accesses one after the
+ * other.
  */
 enum mlra_feature {
 	MLRA_F_SEQ,

@@ -117,6 +117,8 @@ struct mlra_policy_state {
  * @hold: accesses left without prefetch (backing off)
  * @kind: what the fields above belong to; MLRA_PF_NONE: no area
  * @backoff: areas in a row that were mostly wasted
+ * @strayed: the last access was outside the area (a detour: the next one
+ *	outside it leaves it)
  *
  * An area is what one run of the pattern asks for. When the reader leaves
  * it (or the prefetch stops), the pages asked for and never reached are
@@ -132,7 +134,8 @@ struct mlra_prefetch_state {
 	u16 pages;
 	u16 hold;
 	u8 kind;
-	u8 backoff;
+	u8 backoff:7;
+	u8 strayed:1;
 };
 
 /**
