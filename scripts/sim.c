@@ -25,19 +25,28 @@
 
 #include "sim.h"
 
-/* Pages a what-if replay may add or change. */
-#define SIM_SCRATCH	131072U
+/*
+ * Pages a what-if replay may add or change; it ends early once it has used
+ * half of them, so that its last access still has room.
+ */
+#define SIM_SCRATCH	(1U << 21)
 
 #define PG_MARKER	0x01	/* PG_readahead */
 #define PG_FROM_RA	0x02	/* read by readahead */
 #define PG_USED		0x04	/* accessed since it was read */
 #define PG_NEW		0x08	/* added by a what-if replay */
 
-/* A cached page; slot 0 of the pool heads the LRU list. */
+/*
+ * A cached page; slot 0 of the pool heads the LRU list. @age: for a page
+ * of the cache, the cache's clock (sim.clock) when the page last went to
+ * the recently used end; for a what-if replay's page, the replay's
+ * turnover (sim.wi_turn) then.
+ */
 struct sim_page {
 	u32 file;
 	u32 index;
 	double ready;
+	double age;
 	u32 prev;
 	u32 next;
 	u8 flags;
@@ -72,19 +81,40 @@ struct sim {
 	double now;
 	double disk_free;
 	unsigned int io_pages;
+	/* pages the cache took in, and the stream whose access is running */
+	double clock;
+	struct sim_stream *running;
 	/*
 	 * What-if mode (sim_what_if()): pages added or changed go to scratch
 	 * slots after the cache's, every change of a file's slot is logged
-	 * to be undone, and nothing is evicted or moved in the LRU list.
+	 * to be undone, and nothing is moved in the LRU list. Eviction is
+	 * reckoned instead (alive()): @wi_turn is the pages the cache would
+	 * have taken in since the replay began: the @wi_added the replay
+	 * read, and for each access of another stream since record
+	 * @wi_first (the stream's own, @wi_own of them so far, left out),
+	 * what the replay read for each of its @wi_accesses (as if every
+	 * stream read as this one does), or at least @wi_others, what the
+	 * other streams took in an access of theirs since the stream's last
+	 * decision.
 	 */
 	bool what_if;
+	u32 wi_first;
+	u32 wi_own;
+	u32 wi_accesses;
+	double wi_added;
+	double wi_others;
+	double wi_turn;
 	u32 scratch_used;
 	struct undo { u32 file, index, slot; } *undo;
 	u32 n_undo;
-	/* the log being replayed: each access's next one in its stream */
+	/*
+	 * the log being replayed: each access's next one in its stream, and
+	 * the accesses (read and fault records) before each record
+	 */
 	const struct mlra_log_record *rec;
 	u32 n_rec;
 	const u32 *next_of;
+	const u32 *accesses_before;
 	/* the run being gathered by ra_unbounded() */
 	u32 run_file;
 	u32 run_start;
@@ -259,11 +289,35 @@ static u32 *file_slot(struct sim *s, u32 file, u32 index)
 	return &f->slot[index];
 }
 
+/*
+ * Whether a page is still cached, in a what-if replay, after @wi_turn
+ * pages taken in: LRU evicts a page once the slots still free and the
+ * pages ahead of it at the least recently used end are used up. A page
+ * the replay added or touched has the whole cache before it goes; one of
+ * the cache (@n pages in it), the pages ahead of it reckoned from its
+ * clock between the oldest page's (none ahead) and the newest's (@n - 1),
+ * approximately: pages touched at one clock tick share a place.
+ */
+static bool alive(const struct sim *s, u32 i)
+{
+	const struct sim_page *p = &s->pool[i], *head, *tail;
+	double n = s->pool_used - 1.0, span, ahead;
+
+	if (i > s->cfg.cache_pages)
+		return s->wi_turn - p->age < s->cfg.cache_pages;
+	head = &s->pool[s->pool[0].next];
+	tail = &s->pool[s->pool[0].prev];
+	span = tail->age - head->age;
+	ahead = (n - 1) * (span > 0 ? (p->age - head->age) / span : 1);
+	return s->wi_turn < s->cfg.cache_pages - n + ahead + 1;
+}
+
 static u32 page_find(struct sim *s, u32 file, u32 index)
 {
 	struct sim_file *f = &s->files[file];
+	u32 i = index < f->n_slot ? f->slot[index] : 0;
 
-	return index < f->n_slot ? f->slot[index] : 0;
+	return i && s->what_if && !alive(s, i) ? 0 : i;
 }
 
 static void page_drop(struct sim *s, u32 i)
@@ -309,6 +363,7 @@ static u32 page_mut(struct sim *s, u32 i)
 		return i;
 	j = scratch_slot(s);
 	s->pool[j] = s->pool[i];
+	s->pool[j].age = s->wi_turn;
 	set_slot(s, s->pool[i].file, s->pool[i].index, j);
 	return j;
 }
@@ -321,9 +376,10 @@ static u32 page_add(struct sim *s, u32 file, u32 index, u8 flags)
 		i = scratch_slot(s);
 		s->pool[i] = (struct sim_page){
 			.file = file, .index = index, .ready = INFINITY,
-			.flags = flags | PG_NEW,
+			.age = s->wi_turn, .flags = flags | PG_NEW,
 		};
 		set_slot(s, file, index, i);
+		s->wi_added++;
 		return i;
 	}
 	if (s->pool_used <= s->cfg.cache_pages) {
@@ -333,8 +389,11 @@ static u32 page_add(struct sim *s, u32 file, u32 index, u8 flags)
 		page_drop(s, i);
 	}
 	s->pool[i] = (struct sim_page){
-		.file = file, .index = index, .ready = INFINITY, .flags = flags,
+		.file = file, .index = index, .ready = INFINITY,
+		.age = ++s->clock, .flags = flags,
 	};
+	if (s->running)
+		s->running->taken++;
 	lru_tail(s, i);
 	*file_slot(s, file, index) = i;
 	return i;
@@ -552,6 +611,7 @@ static void async_ra(struct sim *s, struct sim_stream *st, u32 slot,
 	if (!st->ra_pages)
 		return;
 	if (!s->what_if) {
+		s->pool[slot].age = s->clock;
 		lru_unlink(s, slot);
 		lru_tail(s, slot);
 	}
@@ -582,11 +642,13 @@ static void use(struct sim *s, u32 i)
 	if (p->ready > s->now)
 		s->now = p->ready;
 	if (s->what_if) {
-		if (!(p->flags & PG_USED))
-			s->pool[page_mut(s, i)].flags |= PG_USED;
+		p = &s->pool[page_mut(s, i)];
+		p->flags |= PG_USED;
+		p->age = s->wi_turn;
 		return;
 	}
 	p->flags |= PG_USED;
+	p->age = s->clock;
 	lru_unlink(s, i);
 	lru_tail(s, i);
 }
@@ -684,6 +746,10 @@ static struct sim_stream *stream_of(struct sim *s,
 	s->streams[i].ra_pages = s->cfg.ra_pages;
 	s->streams[i].own_pages = s->cfg.ra_pages;
 	s->streams[i].prev_index = ~0UL;	/* the kernel's prev_pos of -1 */
+	/* Marked at its first access, which sim_event() counts next. */
+	s->streams[i].mark_clock = s->clock;
+	s->streams[i].mark_records = 1;
+	s->streams[i].mark_pos = s->rec ? (u32)(r - s->rec) : 0;
 	mlra_policy_reset(&s->streams[i].policy);
 	map_put(&s->stream_map, r->stream, i);
 	return &s->streams[i];
@@ -697,6 +763,10 @@ static void decide(struct sim *s, struct sim_stream *st)
 	mlra_features(&st->history, st->ra_pages,
 		      s->files[st->file].size_pages, s->cfg.disk.nonrot, f);
 	st->ra_pages = s->cfg.policy(s->cfg.ctx, s, st, f);
+	st->mark_clock = s->clock;
+	st->mark_taken = st->taken;
+	st->mark_records = st->records;
+	st->mark_pos = st->current;
 }
 
 /* The access of @r, after the application's own time for it; true if the
@@ -783,7 +853,36 @@ void sim_event(struct sim *s, const struct mlra_log_record *r)
 		return;
 	st = stream_of(s, r);
 	st->current = s->rec ? (u32)(r - s->rec) : 0;
+	s->running = st;
+	st->records++;
 	sim_access(s, st, r, true);
+	s->running = NULL;
+}
+
+/*
+ * The accesses of streams other than @st's from its last decision up to its
+ * current access.
+ */
+static double others_since_decision(const struct sim *s,
+				    const struct sim_stream *st)
+{
+	return (double)s->accesses_before[st->current + 1] -
+	       s->accesses_before[st->mark_pos + 1] -
+	       (st->records - st->mark_records);
+}
+
+/* The what-if replay has come to its stream's record @pos: the turnover. */
+static void what_if_at(struct sim *s, u32 pos)
+{
+	double others = (double)s->accesses_before[pos] -
+			s->accesses_before[s->wi_first] - s->wi_own;
+	double rate = s->wi_others;
+
+	s->wi_own++;
+	if (s->wi_accesses && s->wi_added / s->wi_accesses > rate)
+		rate = s->wi_added / s->wi_accesses;
+	if (s->wi_added + rate * others > s->wi_turn)
+		s->wi_turn = s->wi_added + rate * others;
 }
 
 /*
@@ -814,6 +913,7 @@ static double used_later(struct sim *s, struct sim_stream *st, u32 i,
 	     i = s->next_of[i], n++) {
 		const struct mlra_log_record *r = &s->rec[i];
 
+		what_if_at(s, i);
 		len = r->pages ? r->pages : 1;
 		for (p = r->index; p < r->index + len; p++) {
 			k = page_find(s, st->file, p);
@@ -843,7 +943,15 @@ static double used_later(struct sim *s, struct sim_stream *st, u32 i,
  *
  * Replays the stream's accesses from the current one, alone, until at
  * least 64 accesses and 512 pages asked for (at most 512 accesses), from
- * the state now, then puts everything back as it was.
+ * the state now (ending early if it has used half of SIM_SCRATCH), then
+ * puts everything back as it was. The other streams' accesses are not
+ * replayed, but the cache they share is: pages leave it, roughly as LRU
+ * would (alive()), while it takes in what the replay reads and, for each
+ * access of another stream, what the replay reads per access (as if
+ * every stream read as this one does with @act) or what the others took
+ * in per access since the stream's last decision, whichever is more.
+ * Many files, each small enough for the cache, read at random together:
+ * reading each whole pays for one alone and is waste for all.
  *
  * Return: the application's time over them, less the disk time of pages
  * read for the stream's later accesses (used_later()), plus SIM_WASTE_NS
@@ -855,7 +963,7 @@ double sim_what_if(struct sim *s, struct sim_stream *st,
 	struct sim_stream saved_st = *st;
 	struct sim_totals saved_t = s->t;
 	struct sim_disk saved_disk = s->cfg.disk;
-	double now = s->now, disk_free = s->disk_free, cost;
+	double now = s->now, disk_free = s->disk_free, cost, others;
 	unsigned long n = 0, pages = 0, end = 0;
 	u32 i, k;
 
@@ -873,9 +981,19 @@ double sim_what_if(struct sim *s, struct sim_stream *st,
 	if (st->async_size > st->size)
 		st->async_size = st->size;
 	st->pf_kind = act->prefetch;
-	for (i = st->current; i != ~0U && n < 512 && (n < 64 || pages < 512);
-	     i = s->next_of[i], n++) {
+	s->wi_first = st->current;
+	others = others_since_decision(s, st);
+	s->wi_others = others > 0 ? (s->clock - st->mark_clock - st->taken +
+				     st->mark_taken) / others : 0;
+	s->wi_own = 0;
+	s->wi_accesses = 0;
+	s->wi_added = 0;
+	s->wi_turn = 0;
+	for (i = st->current; i != ~0U && n < 512 && (n < 64 || pages < 512) &&
+	     s->scratch_used < SIM_SCRATCH / 2; i = s->next_of[i], n++) {
+		what_if_at(s, i);
 		sim_access(s, st, &s->rec[i], false);
+		s->wi_accesses++;
 		pages += s->rec[i].pages;
 		end = s->rec[i].index + (s->rec[i].pages ? s->rec[i].pages : 1);
 	}
@@ -1054,19 +1172,25 @@ void sim_finish(struct sim *s, struct sim_totals *t)
 	*t = s->t;
 }
 
-/* Each access's next one in its stream, ~0 for the last. */
-static u32 *next_accesses(const struct mlra_trace *t)
+/*
+ * Each access's next one in its stream, ~0 for the last; in @before, the
+ * accesses before each record (t->n + 1 of them).
+ */
+static u32 *next_accesses(const struct mlra_trace *t, u32 *before)
 {
 	u32 *next = xrealloc(NULL, t->n * sizeof(*next)), prev;
 	struct map last = { 0 };
 	size_t i;
 
+	before[0] = 0;
 	for (i = 0; i < t->n; i++) {
 		const struct mlra_log_record *r = &t->rec[i];
 
 		next[i] = ~0U;
+		before[i + 1] = before[i];
 		if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
 			continue;
+		before[i + 1]++;
 		if (map_get(&last, r->stream, &prev))
 			next[prev] = i;
 		map_put(&last, r->stream, i);
@@ -1080,15 +1204,18 @@ void sim_replay(const struct sim_config *cfg, const struct mlra_trace *t,
 		struct sim_totals *out)
 {
 	struct sim *s = sim_new(cfg);
-	u32 *next = next_accesses(t);
+	u32 *before = xrealloc(NULL, (t->n + 1) * sizeof(*before));
+	u32 *next = next_accesses(t, before);
 	size_t i;
 
 	s->rec = t->rec;
 	s->n_rec = t->n;
 	s->next_of = next;
+	s->accesses_before = before;
 	for (i = 0; i < t->n; i++)
 		sim_event(s, &t->rec[i]);
 	sim_finish(s, out);
 	sim_free(s);
 	free(next);
+	free(before);
 }

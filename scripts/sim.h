@@ -113,6 +113,11 @@ struct sim_config {
  * @since_decision: accesses since the last decision
  * @pf: the prefetch planner's memory (the module's)
  * @pf_kind: the prefetch in force, enum mlra_prefetch_kind
+ * @taken: pages the cache took in for its accesses
+ * @records: its accesses (read and fault records) so far
+ * @mark_clock, @mark_taken, @mark_records, @mark_pos: the cache's clock,
+ *	@taken, @records and the log record at its last decision (sim.c:
+ *	the other streams' intake)
  */
 struct sim_stream {
 	u32 id;
@@ -126,6 +131,12 @@ struct sim_stream {
 	unsigned int since_decision;
 	struct mlra_prefetch_state pf;
 	u8 pf_kind;
+	double taken;
+	u32 records;
+	double mark_clock;
+	double mark_taken;
+	u32 mark_records;
+	u32 mark_pos;
 };
 
 /* An action as a what-if replay applies it: a window and a prefetch. */
