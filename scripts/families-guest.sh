@@ -192,6 +192,9 @@ family reverse-4k "mlra-gen reverse f1.dat 4k"
 # Blocks of 4 KiB and a 5-byte trailer, backwards: each read covers two
 # pages, the first of the read before among them.
 family reverse-4101 "mlra-gen reverse f2.dat 4101"
+# Data blocks in order with a lookup in the file's index, at its tail,
+# before every second one.
+family indexed "mlra-gen indexed big.dat 16k 2"
 family interleave-fds "fio_run --name=i --filename=big.dat --rw=read \
 	--bs=32k --numjobs=4 --offset_increment=128m --size=128m"
 family interleave-fd "mlra-gen interleave big.dat 64k 4"
@@ -203,3 +206,11 @@ family cp "cp mid.dat copy.dat && sync && rm copy.dat"
 family md5sum "md5sum big.dat"
 family grep "grep -r -c mutex_lock src"
 family sort "sort words.txt"
+# Real programs over real layouts: git reads its pack through mmap (blobs
+# and their delta bases, wherever the pack put them) and its index by
+# binary search; tar reads each file in 10 KiB records; zstd streams a
+# file larger than memory.
+family git-grep "git -C repo grep -c mutex_lock HEAD~2"
+family git-log "git -C repo log -p -5"
+family tar "tar -cf - src repo/fs | cat >/dev/null"
+family zstd "zstd -d -q -c big.zst >/dev/null"

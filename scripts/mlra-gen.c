@@ -30,6 +30,10 @@ static const char usage[] =
 	"                                            N random ones, repeated\n"
 	"                                            through the file\n"
 	"       mlra-gen random FILE BS N SEED       N reads at random blocks\n"
+	"       mlra-gen indexed FILE BS K           the file's first 63/64\n"
+	"                                            in order, and before\n"
+	"                                            every K-th block one of\n"
+	"                                            its index (the last 1/64)\n"
 	"BS in bytes; sizes may end in k or m.\n";
 
 static char *buf;
@@ -183,6 +187,15 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < n && blocks; i++)
 			read_at((rnd(&seed) % blocks) * (off_t)bs);
+	} else if (!strcmp(argv[1], "indexed") && argc == 5) {
+		off_t k = number(argv[4]), data = blocks - blocks / 64, b;
+		off_t index = data * (off_t)bs, entries = size - index;
+
+		for (b = 0; b < data && k; b++) {
+			if (!(b % k))
+				read_at(index + (b * entries / data & ~4095LL));
+			read_at(b * (off_t)bs);
+		}
 	} else {
 		fputs(usage, stderr);
 		return 2;

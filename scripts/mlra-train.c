@@ -8,11 +8,15 @@
  * both disks the labels know), told apart by the feature MLRA_F_NONROT.
  * A small MLP is trained on them in floating point (deterministic: one
  * thread, a fixed seed, a fixed order), quantized to the engine's format
- * and checked against it. Also reported: accuracy per class and a
+ * and checked against it. With --steered N, N times more: each log is
+ * replayed again with that model deciding and the oracle labelling the
+ * states it leads to (where its own mistakes take a stream, which the
+ * oracle's replays never visit), and the model is trained again on all
+ * the samples. Also reported: accuracy per class and a
  * leave-one-family-out table (trained without a family, tested on it, in
  * labels and in simulated time).
  *
- * Usage: mlra-train [--seed N] [--epochs N] [--hidden N]
+ * Usage: mlra-train [--seed N] [--epochs N] [--hidden N] [--steered N]
  *        [--leave-one-out 0|1] BLOB CSOURCE REPORT TRACE...
  */
 
@@ -31,7 +35,7 @@ static const char * const class_names[] = { SIM_CLASSES };
 #define ADAM_EPSILON	0.00000001f
 
 static const char usage[] =
-	"usage: mlra-train [--seed N] [--epochs N] [--hidden N]\n"
+	"usage: mlra-train [--seed N] [--epochs N] [--hidden N] [--steered N]\n"
 	"                  [--leave-one-out 0|1] BLOB CSOURCE REPORT TRACE...";
 
 struct sample {
@@ -412,10 +416,55 @@ static void leave_one_out(FILE *out, int hidden, int epochs,
 	}
 }
 
+/* A replay the model steers and the oracle labels (sim_policy_fn). */
+struct steered {
+	struct sim_oracle oracle;
+	struct sim_model *model;
+};
+
+static unsigned int steered_decide(void *ctx, struct sim *s,
+				   struct sim_stream *st, const s32 *f)
+{
+	struct steered *sd = ctx;
+
+	sim_oracle_decide(&sd->oracle, s, st, f);
+	return sim_model_decide(sd->model, s, st, f);
+}
+
+/*
+ * Each family replayed as main() does, on a disk that does not rotate and
+ * one that may, under @policy with @oracle labelling (told apart by
+ * MLRA_F_NONROT in the samples).
+ */
+static void label_families(sim_policy_fn policy, struct sim_oracle *oracle,
+			   void *ctx)
+{
+	struct sim_config cfg;
+	struct sim_totals t;
+	int rot;
+
+	for (data.family = 0; data.family < n_families; data.family++) {
+		for (rot = 0; rot < 2; rot++) {
+			sim_default_config(&cfg);
+			cfg.disk.nonrot = !rot;
+			sim_oracle_init(oracle, &cfg.disk);
+			oracle->sample = add_sample;
+			oracle->observe = policy != sim_oracle_decide;
+			cfg.policy = policy;
+			cfg.ctx = ctx;
+			sim_replay(&cfg, &traces[data.family], &t);
+			if (policy != sim_oracle_decide)
+				continue;
+			oracle->observe = true;
+			sim_replay(&cfg, &traces[data.family], &t);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long seed = 1;
-	int epochs = 30, hidden = 16, lofo = 1, i, a;
+	int epochs = 30, hidden = 16, lofo = 1, steered = 0, i, a;
 	static u8 blob[MLRA_MODEL_MAX_SIZE];
 	static struct sim_model smodel;
 	struct mlra_model *model = &smodel.m;
@@ -433,50 +482,46 @@ int main(int argc, char **argv)
 			hidden = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--leave-one-out"))
 			lofo = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--steered"))
+			steered = atoi(argv[i + 1]);
 		else
 			die("unknown option");
 	}
-	if (argc - i < 4 || hidden < 1 || hidden > MAX_HIDDEN || epochs < 1)
+	if (argc - i < 4 || hidden < 1 || hidden > MAX_HIDDEN || epochs < 1 ||
+	    steered < 0)
 		die(usage);
 
 	for (a = i + 3; a < argc; a++) {
-		struct sim_config cfg;
-		struct sim_totals t;
 		const char *base = strrchr(argv[a], '/');
-		int rot;
 
 		if (n_families == 64)
 			die("at most 64 traces");
 		family_name[n_families] = base ? base + 1 : argv[a];
 		if (mlra_trace_load(argv[a], &traces[n_families]))
 			die("cannot read a trace");
-		data.family = n_families;
-		/*
-		 * Replayed on the cloud disk, once as it is (it says it does
-		 * not rotate: labels for it alone) and once as a disk that
-		 * rotates or may (labels safe on cloud and hdd). Each time
-		 * the states a well-steered stream goes through, and those
-		 * of a stream with the kernel's own window, which is where
-		 * the model starts from.
-		 */
-		for (rot = 0; rot < 2; rot++) {
-			sim_default_config(&cfg);
-			cfg.disk.nonrot = !rot;
-			sim_oracle_init(&oracle, &cfg.disk);
-			oracle.sample = add_sample;
-			cfg.policy = sim_oracle_decide;
-			cfg.ctx = &oracle;
-			sim_replay(&cfg, &traces[n_families], &t);
-			oracle.observe = true;
-			sim_replay(&cfg, &traces[n_families], &t);
-		}
 		n_families++;
 	}
-	fit_inputs();
-	train(&n, hidden, epochs, seed, -1);
-	len = quantize(&n, blob, sizeof(blob));
-	if (sim_model_init(&smodel, blob, len))
-		die("the quantized model does not validate");
+	/*
+	 * Each trace replayed on the cloud disk, once as it is (it says it
+	 * does not rotate: labels for it alone) and once as a disk that
+	 * rotates or may (labels safe on cloud and hdd). Each time the
+	 * states a well-steered stream goes through, and those of a stream
+	 * with the kernel's own window, which is where the model starts from.
+	 */
+	label_families(sim_oracle_decide, &oracle, &oracle);
+	for (a = 0; a <= steered; a++) {
+		static struct steered sd;
+
+		if (a) {
+			sd.model = &smodel;
+			label_families(steered_decide, &sd.oracle, &sd);
+		}
+		fit_inputs();
+		train(&n, hidden, epochs, seed, -1);
+		len = quantize(&n, blob, sizeof(blob));
+		if (sim_model_init(&smodel, blob, len))
+			die("the quantized model does not validate");
+	}
 
 	out = fopen(argv[i], "wb");
 	if (!out || fwrite(blob, 1, len, out) != len || fclose(out))
