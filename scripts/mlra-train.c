@@ -432,9 +432,11 @@ static unsigned int steered_decide(void *ctx, struct sim *s,
 }
 
 /*
- * Each family replayed as main() does, on a disk that does not rotate and
- * one that may, under @policy with @oracle labelling (told apart by
- * MLRA_F_NONROT in the samples).
+ * Samples from every family, replayed on a disk that says it does not
+ * rotate and on one that rotates or may (told apart by MLRA_F_NONROT),
+ * with @oracle labelling each decision point: under the oracle itself,
+ * once applying its labels and once keeping the kernel's window; under
+ * any other @policy (the model, steered_decide()), once as it decides.
  */
 static void label_families(sim_policy_fn policy, struct sim_oracle *oracle,
 			   void *ctx)
