@@ -29,7 +29,7 @@
  * Pages a what-if replay may add or change; it ends early once it has used
  * half of them, so that its last access still has room.
  */
-#define SIM_SCRATCH	(1U << 21)
+#define SIM_SCRATCH	(2048U * 1024)
 
 #define PG_MARKER	0x01	/* PG_readahead */
 #define PG_FROM_RA	0x02	/* read by readahead */
