@@ -37,7 +37,7 @@ MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 tools: scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim \
 	scripts/mlra-train
 
-scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h)
+scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h include/uapi/linux/*.h)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
 
 # The simulator and trainer compute in floating point: host code only.
@@ -45,16 +45,16 @@ SIM_CFLAGS := -O2 -Wall -Wextra -Werror -Iinclude
 SIM_SRCS := scripts/sim.c scripts/access_log.c src/model.c src/infer.c \
 	src/features.c src/policy.c scripts/crc32.c
 
-scripts/mlra-sim: scripts/mlra-sim.c $(SIM_SRCS) scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h)
+scripts/mlra-sim: scripts/mlra-sim.c $(SIM_SRCS) scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h include/uapi/linux/*.h)
 	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-sim.c $(SIM_SRCS) -lm
 
-scripts/mlra-train: scripts/mlra-train.c $(SIM_SRCS) src/model_build.c scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h)
+scripts/mlra-train: scripts/mlra-train.c $(SIM_SRCS) src/model_build.c scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h include/uapi/linux/*.h)
 	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-train.c $(SIM_SRCS) src/model_build.c -lm
 
 scripts/mlra-gen: scripts/mlra-gen.c
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-gen.c
 
-scripts/mlra-trace: scripts/mlra-trace.c scripts/access_log.c scripts/access_log.h include/mlra/access_log.h
+scripts/mlra-trace: scripts/mlra-trace.c scripts/access_log.c scripts/access_log.h include/uapi/linux/mlra_log.h
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-trace.c scripts/access_log.c
 
 # The kernel's style, sparse and W=1, exactly as `make check` runs them.

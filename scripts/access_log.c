@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading mlra's access log (include/mlra/access_log.h) on the host: every
+ * Reading mlra's access log (include/uapi/linux/mlra_log.h) on the host: every
  * record checked, then ordered by time, as the kernel's per-CPU rings
  * interleave them.
  */

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include <mlra/access_log.h>
+#include <uapi/linux/mlra_log.h>
 
 extern const char * const mlra_log_kind_names[MLRA_NR_LOG_KINDS];
 

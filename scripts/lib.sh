@@ -12,7 +12,7 @@ mlra_die() {
 
 # Print what mlra's builds read (the module, the KUnit graft), one per line.
 mlra_sources() {
-	(cd "$MLRA_TOP" && ls Kbuild Kconfig src/*.[ch] include/mlra/*.h \
+	(cd "$MLRA_TOP" && ls Kbuild Kconfig src/*.[ch] include/mlra/*.h include/uapi/linux/*.h \
 		tests/*.[ch] tests/.kunitconfig 2>/dev/null)
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The access log (format in include/mlra/access_log.h): a ring per online
+ * The access log (format in include/uapi/linux/mlra_log.h): a ring per online
  * CPU, filled by the probe handlers while /sys/kernel/debug/mlra/access_log
  * is open and emptied by its one reader. A ring has one producer, the
  * handlers of its CPU (they run with preemption off and kprobes do not
@@ -16,7 +16,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#include <mlra/access_log.h>
+#include <uapi/linux/mlra_log.h>
 
 #include "mlra.h"
 

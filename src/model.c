@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parse and validate a model blob (format in include/mlra/model.h), and
- * pack its weights for the engine. Pure C: the same file builds into the
- * module, KUnit, the host tools and the fuzz target.
+ * Parse and validate a model blob (format in
+ * include/uapi/linux/mlra_model.h), and pack its weights for the engine.
+ * Pure C: the same file builds into the module, KUnit, the host tools and
+ * the fuzz target.
  */
 
 #include <mlra/model.h>

@@ -20,7 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include <mlra/access_log.h>
+#include <uapi/linux/mlra_log.h>
 #include <mlra/features.h>
 #include <mlra/guard.h>
 #include <mlra/model.h>

@@ -71,7 +71,7 @@ printf '1,2,3\n' >"$tmp/three.csv"
 expect_fail "eval rejects a row of the wrong width" "expected 2 integers" \
 	"$tool" eval "$tmp/golden.mlra" "$tmp/three.csv"
 
-# mlra-trace on hand-made records (include/mlra/access_log.h): le VALUE
+# mlra-trace on hand-made records (include/uapi/linux/mlra_log.h): le VALUE
 # BYTES writes an integer little-endian; rec the fields of a record in order.
 le() {
 	_v=$1 _i=0

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * The access log: what /sys/kernel/debug/mlra/access_log returns, read by
  * scripts/mlra-trace and the training tools. A read returns whole records,
@@ -10,10 +10,10 @@
  * counted; the next record that fits is preceded by an
  * MLRA_LOG_DROPPED record whose @pages says how many were lost there.
  */
-#ifndef _MLRA_ACCESS_LOG_H
-#define _MLRA_ACCESS_LOG_H
+#ifndef _UAPI_LINUX_MLRA_LOG_H
+#define _UAPI_LINUX_MLRA_LOG_H
 
-#include <mlra/types.h>
+#include <linux/types.h>
 
 #define MLRA_LOG_MAGIC		0x6c72	/* "rl" in the file */
 
@@ -49,17 +49,17 @@ enum mlra_log_kind {
  * A MLRA_LOG_DROPPED record has only @time_ns, @pages, @kind and @magic.
  */
 struct mlra_log_record {
-	u64 time_ns;
-	u64 ino;
-	u64 index;
-	u32 stream;
-	u32 dev;
-	u32 pages;
-	u32 window;
-	u32 size_pages;
-	u8 kind;
-	u8 flags;
-	u16 magic;
+	__u64 time_ns;
+	__u64 ino;
+	__u64 index;
+	__u32 stream;
+	__u32 dev;
+	__u32 pages;
+	__u32 window;
+	__u32 size_pages;
+	__u8 kind;
+	__u8 flags;
+	__u16 magic;
 };
 
-#endif /* _MLRA_ACCESS_LOG_H */
+#endif /* _UAPI_LINUX_MLRA_LOG_H */
