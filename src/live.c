@@ -107,12 +107,6 @@ int mlra_model_install(const u8 *blob, size_t len)
 	return err;
 }
 
-static u32 upload_size_field(void)
-{
-	return mlra_upload[8] | mlra_upload[9] << 8 | mlra_upload[10] << 16 |
-	       (u32)mlra_upload[11] << 24;
-}
-
 /**
  * mlra_model_upload() - take one chunk of a blob written to sysfs
  * @buf: the chunk
@@ -143,7 +137,7 @@ ssize_t mlra_model_upload(const char *buf, loff_t off, size_t count)
 	memcpy(mlra_upload + off, buf, count);
 	mlra_upload_len += count;
 	if (mlra_upload_len >= 12)
-		want = upload_size_field();
+		want = get_unaligned_le32(mlra_upload + 8);
 	if (want && mlra_upload_len >= want) {
 		/* A size field shorter than the blob fails validation. */
 		err = model_install_locked(mlra_upload, mlra_upload_len);

@@ -38,19 +38,9 @@ const char *mlra_model_strerror(int err)
 	return mlra_model_errors[-err];
 }
 
-static u16 get_le16(const u8 *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static u32 get_le32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
-
 static s32 get_weight(const u8 *p, u8 bits)
 {
-	return bits == 8 ? (s8)p[0] : (s16)get_le16(p);
+	return bits == 8 ? (s8)p[0] : (s16)get_unaligned_le16(p);
 }
 
 /* A NUL-terminated, NUL-padded, non-empty printable name in @len bytes. */
@@ -91,7 +81,7 @@ static bool layer_exact(const struct mlra_layer *l, const u8 *blob)
 	int i, j;
 
 	for (i = 0; i < l->n_out; i++) {
-		s64 bias = (s32)get_le32(blob + l->blob_bias + 4 * i);
+		s64 bias = (s32)get_unaligned_le32(blob + l->blob_bias + 4 * i);
 		s64 sum = 0;
 
 		for (j = 0; j < l->n_in; j++, w += l->bits / 8) {
@@ -125,19 +115,19 @@ int mlra_model_parse(struct mlra_model *m, const u8 *blob, size_t len)
 		return -MLRA_EMODEL_TOO_LARGE;
 	if (len < MLRA_HEADER_SIZE + 4)
 		return -MLRA_EMODEL_TRUNCATED;
-	if (get_le32(blob) != MLRA_MODEL_MAGIC)
+	if (get_unaligned_le32(blob) != MLRA_MODEL_MAGIC)
 		return -MLRA_EMODEL_MAGIC;
-	if (get_le16(blob + 4) != MLRA_MODEL_VERSION)
+	if (get_unaligned_le16(blob + 4) != MLRA_MODEL_VERSION)
 		return -MLRA_EMODEL_VERSION;
-	m->size = get_le32(blob + 8);
+	m->size = get_unaligned_le32(blob + 8);
 	if (m->size > len)
 		return -MLRA_EMODEL_TRUNCATED;
 	if (m->size != len)
 		return -MLRA_EMODEL_SIZE;
-	m->crc = get_le32(blob + len - 4);
+	m->crc = get_unaligned_le32(blob + len - 4);
 	if (mlra_crc32(blob, len - 4) != m->crc)
 		return -MLRA_EMODEL_CRC;
-	if (get_le16(blob + 6) || blob[15])
+	if (get_unaligned_le16(blob + 6) || blob[15])
 		return -MLRA_EMODEL_RESERVED;
 
 	m->n_inputs = blob[12];
@@ -160,8 +150,8 @@ int mlra_model_parse(struct mlra_model *m, const u8 *blob, size_t len)
 	for (i = 0; i < m->n_inputs; i++, pos += MLRA_INPUT_SIZE) {
 		struct mlra_input_scale *in = &m->input[i];
 
-		in->offset = (s32)get_le32(blob + pos);
-		in->scale = (s16)get_le16(blob + pos + 4);
+		in->offset = (s32)get_unaligned_le32(blob + pos);
+		in->scale = (s16)get_unaligned_le16(blob + pos + 4);
 		in->shift = blob[pos + 6];
 		if (blob[pos + 7])
 			return -MLRA_EMODEL_RESERVED;
@@ -272,9 +262,9 @@ void mlra_model_pack(struct mlra_model *m, const u8 *blob, s64 *packed)
 		l->packed = packed;
 		for (k = 0; k < pairs; k++) {
 			bool odd = 2 * k + 1 == l->n_out;
-			s32 lo = odd ? 0 : (s32)get_le32(bias + 4 * (2 * k + 1));
+			s32 lo = odd ? 0 : (s32)get_unaligned_le32(bias + 4 * (2 * k + 1));
 
-			*packed++ = pack_pair((s32)get_le32(bias + 8 * k) +
+			*packed++ = pack_pair((s32)get_unaligned_le32(bias + 8 * k) +
 					      round_half(l->shift),
 					      lo + round_half(l->shift));
 		}

@@ -52,11 +52,6 @@ void mlra_policy_reset(struct mlra_policy_state *st)
 	st->streak = 0;
 }
 
-static u32 min_u32(u32 a, u32 b)
-{
-	return a < b ? a : b;
-}
-
 static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
 {
 	if (kb < pp->min_ra_kb)
@@ -90,8 +85,8 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 	if (a->prefetch)
 		return original_pages;
 	if (pp->mapped && kb < MLRA_MAPPED_MIN_KB)
-		kb = min_u32(MLRA_MAPPED_MIN_KB,
-			     original_pages << (MLRA_PAGE_SHIFT - 10));
+		kb = min_t(u32, MLRA_MAPPED_MIN_KB,
+			   original_pages << (MLRA_PAGE_SHIFT - 10));
 	return clamp_kb(kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 }
 
@@ -172,7 +167,7 @@ static const struct mlra_access *back(const struct mlra_history *h, u32 n)
 /* A new area's first request: 4 accesses' worth, at least 16 pages. */
 static u32 first_size(const struct mlra_access *cur, u32 max)
 {
-	return min_u32(4 * (u32)cur->pages < 16 ? 16 : 4 * (u32)cur->pages,
+	return min_t(u32, 4 * (u32)cur->pages < 16 ? 16 : 4 * (u32)cur->pages,
 		       max);
 }
 
@@ -205,7 +200,7 @@ void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 		ahead = (s32)(ps->edge - ps->last) / ps->step - 1;
 		wasted = ahead > 0 ? (u32)ahead * ps->pages : 0;
 	}
-	wasted = min_u32(wasted, ps->asked);
+	wasted = min_t(u32, wasted, ps->asked);
 	acct->used += ps->asked - wasted;
 	acct->wasted += wasted;
 	if (4 * (ps->asked - wasted) < MLRA_PF_GOOD * ps->asked ||
@@ -263,7 +258,7 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
 		ps->last = i;
 		if (i - ps->edge >= 2 * (u32)ps->size || !ps->edge || !max)
 			return 0;
-		size = min_u32(2 * (u32)ps->size, max);
+		size = min_t(u32, 2 * (u32)ps->size, max);
 		i = ps->edge;
 	} else {
 		if (ps->kind == MLRA_PF_REVERSE && detour(ps, max))
@@ -320,7 +315,7 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 			ps->last = end;
 		if (ps->edge - end >= 2 * (u32)ps->size || !max)
 			return 0;
-		size = min_u32(2 * (u32)ps->size, max);
+		size = min_t(u32, 2 * (u32)ps->size, max);
 	} else {
 		if (ps->kind == MLRA_PF_FORWARD && detour(ps, max))
 			return 0;
@@ -338,7 +333,7 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 	start = ps->edge;
 	if (start >= file_pages)
 		return 0;
-	size = min_u32(size, file_pages - start);
+	size = min_t(u32, size, file_pages - start);
 	ps->edge += size;
 	out[0].start = start;
 	out[0].pages = size;
@@ -413,12 +408,12 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		}
 		goto none;
 	}
-	most = min_u32(max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
+	most = min_t(u32, max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
 	if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
 	    ps->pages == n && !(dist % step) && dist / step >= 1 &&
 	    dist / step <= (s32)ps->size + 1) {
 		if (!cur->miss)
-			ps->size = min_u32(2 * (u32)ps->size, most);
+			ps->size = min_t(u32, 2 * (u32)ps->size, most);
 	} else {
 		mlra_prefetch_close(ps, acct);
 		if (ps->hold)
@@ -426,7 +421,7 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		ps->kind = MLRA_PF_STRIDE;
 		ps->step = step;
 		ps->pages = n;
-		ps->size = min_u32(MLRA_PF_STRIDES, most);
+		ps->size = min_t(u32, MLRA_PF_STRIDES, most);
 		ps->edge = cur->index + (u32)step;
 		dist = step;
 	}
@@ -473,7 +468,7 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 {
 	const struct mlra_access *cur;
 
-	max_pages = min_u32(max_pages, 0xffff);
+	max_pages = min_t(u32, max_pages, 0xffff);
 	if (!h->count)
 		return 0;
 	if (ps->hold)

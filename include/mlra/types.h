@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few types and helpers that mlra's pure C files (model, inference,
- * later features and policy) use, so that the same files build into the
+ * features and policy) use, the kernel's own in the kernel and a shim
+ * of the same names on the host, so that the same files build into the
  * module, KUnit, host tools and fuzz targets.
  */
 #ifndef _MLRA_TYPES_H
@@ -13,6 +14,12 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/types.h>
+/* Moved from asm/ in 6.12; Kbuild says which this kernel has. */
+#ifdef MLRA_HAVE_LINUX_UNALIGNED
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 #define MLRA_PAGE_SHIFT PAGE_SHIFT
 
@@ -39,6 +46,22 @@ typedef __s64 s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+#define min_t(type, a, b) ({ type _a = (a), _b = (b); _a < _b ? _a : _b; })
+
+static inline u16 get_unaligned_le16(const void *p)
+{
+	const u8 *b = p;
+
+	return b[0] | b[1] << 8;
+}
+
+static inline u32 get_unaligned_le32(const void *p)
+{
+	const u8 *b = p;
+
+	return b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
+}
 
 #define MLRA_PAGE_SHIFT 12	/* the test host's pages: 4 KiB */
 
