@@ -19,7 +19,7 @@ static int stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < MLRA_NR_STATS; i++)
 		seq_printf(m, "%s %llu\n", mlra_stat_names[i], mlra_stat_sum(i));
 	/* Decisions by class index; the names are in model_info. */
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < MLRA_MAX_CLASSES; i++)
 		seq_printf(m, "class_%d %llu\n", i,
 			   mlra_percpu_sum(&mlra_cpu_stats.class_decisions[i]));
 

@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/stringify.h>
 
 #include "mlra.h"
 
@@ -22,9 +23,11 @@ static bool default_model = true;
 module_param(default_model, bool, 0);
 MODULE_PARM_DESC(default_model, "Load the built-in trained model (default: 1)");
 
-static unsigned int max_streams = 4096;
+static unsigned int max_streams = MLRA_DEFAULT_STREAMS;
 module_param(max_streams, uint, 0);
-MODULE_PARM_DESC(max_streams, "Streams the table holds, 16 to 65536 (default: 4096)");
+MODULE_PARM_DESC(max_streams, "Streams the table holds, "
+		 __stringify(MLRA_MIN_STREAMS) " to " __stringify(MLRA_MAX_STREAMS)
+		 " (default: " __stringify(MLRA_DEFAULT_STREAMS) ")");
 
 /* Serialises knob writes with probe (un)registration. */
 DEFINE_MUTEX(mlra_state_lock);
@@ -118,7 +121,7 @@ int mlra_set_respect_hints(unsigned int respect)
 
 /**
  * mlra_set_max_streams() - resize the stream table
- * @max: streams, 16 to 65536
+ * @max: streams, MLRA_MIN_STREAMS to MLRA_MAX_STREAMS
  *
  * Return: 0, -EBUSY while the probes are registered (switch mlra off
  * first), or -ENOMEM; on error nothing changes.
@@ -147,8 +150,9 @@ static int __init mlra_init(void)
 		return -EINVAL;
 	}
 
-	if (max_streams < 16 || max_streams > 65536) {
-		pr_err("max_streams=%u: expected 16 to 65536\n", max_streams);
+	if (max_streams < MLRA_MIN_STREAMS || max_streams > MLRA_MAX_STREAMS) {
+		pr_err("max_streams=%u: expected %u to %u\n", max_streams,
+		       MLRA_MIN_STREAMS, MLRA_MAX_STREAMS);
 		return -EINVAL;
 	}
 	err = mlra_streams_alloc(max_streams);

@@ -14,6 +14,8 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 
+#include <uapi/linux/mlra_model.h>
+
 #include <mlra/features.h>
 
 /**
@@ -67,6 +69,11 @@ struct mlra_knobs {
 };
 
 extern struct mlra_knobs mlra_knobs;
+
+/* The stream table's size: the max_streams knob's range and default. */
+#define MLRA_MIN_STREAMS	16
+#define MLRA_MAX_STREAMS	65536
+#define MLRA_DEFAULT_STREAMS	4096
 /* Serialises knob writes with probe (un)registration. */
 extern struct mutex mlra_state_lock;
 
@@ -170,10 +177,9 @@ extern const char * const mlra_stat_names[MLRA_NR_STATS];
  */
 #define MLRA_NS_BUCKETS	10
 
-/* 16 is MLRA_MAX_CLASSES, the most classes a model has. */
 struct mlra_cpu_stats {
 	u64 count[MLRA_NR_STATS];
-	u64 class_decisions[16];
+	u64 class_decisions[MLRA_MAX_CLASSES];
 	u64 infer_ns[MLRA_NS_BUCKETS];
 };
 
@@ -200,7 +206,7 @@ static inline void mlra_count_decision(int class)
 		return;
 	}
 	mlra_count(MLRA_STAT_DECISIONS);
-	this_cpu_inc(mlra_cpu_stats.class_decisions[class & 15]);
+	this_cpu_inc(mlra_cpu_stats.class_decisions[class % MLRA_MAX_CLASSES]);
 }
 
 static inline void mlra_count_infer_ns(u64 ns)

@@ -122,7 +122,8 @@ static struct mlra_uint_knob min_confidence_knob = {
 };
 
 static struct mlra_uint_knob max_streams_knob = {
-	MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams, 16, 65536,
+	MLRA_KNOB_ATTR(max_streams), &mlra_knobs.max_streams,
+	MLRA_MIN_STREAMS, MLRA_MAX_STREAMS,
 	mlra_set_max_streams
 };
 
