@@ -118,10 +118,11 @@ static s32 step_back(const struct mlra_access *prev,
 	return back == -1 && a->index < prev->index ? 0 : back;
 }
 
-/* The i-th access held, oldest first. */
-static const struct mlra_access *held(const struct mlra_history *h, int i)
+/* The i-th access held, oldest first: 0 to h->count - 1. */
+static const struct mlra_access *history_nth(const struct mlra_history *h,
+					     int i)
 {
-	return &h->ring[(h->head + MLRA_RING - h->count + i) % MLRA_RING];
+	return mlra_history_prev(h, h->count - i);
 }
 
 /* Back to back, or near forwards or backwards: a step of a run. */
@@ -142,14 +143,15 @@ static bool in_run(s32 gap, s32 back)
 static void steps_into(const struct mlra_history *h, int i, s32 *gap,
 		       s32 *back)
 {
-	const struct mlra_access *a = held(h, i), *prev = held(h, i - 1);
+	const struct mlra_access *a = history_nth(h, i);
+	const struct mlra_access *prev = history_nth(h, i - 1);
 	s32 gap2, back2;
 
 	*gap = step_gap(prev, a);
 	*back = step_back(prev, a);
 	if (i < 2 || in_run(*gap, *back) || (*gap < 0 && *back < 0))
 		return;
-	prev = held(h, i - 2);
+	prev = history_nth(h, i - 2);
 	gap2 = step_gap(prev, a);
 	back2 = step_back(prev, a);
 	if (in_run(gap2, back2)) {
@@ -183,9 +185,9 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 	if (!h->count)
 		return;
 
-	last = held(h, h->count - 1);
+	last = history_nth(h, h->count - 1);
 	if (h->count >= 2) {
-		prev = held(h, h->count - 2);
+		prev = history_nth(h, h->count - 2);
 		last_step = (s32)(last->index - prev->index);
 		/* Back to back is sequential, not a stride. */
 		if (step_gap(prev, last) == 0)
@@ -194,13 +196,13 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 	for (i = 0; i < h->count; i++) {
 		s32 gap, back;
 
-		a = held(h, i);
+		a = history_nth(h, i);
 		pages += a->pages;
 		miss += a->miss;
 		fault += a->kind == MLRA_ACCESS_FAULT;
 		if (!i)
 			continue;
-		prev = held(h, i - 1);
+		prev = history_nth(h, i - 1);
 		steps_into(h, i, &gap, &back);
 		seq += gap == 0;
 		forward += gap > 0 && gap <= MLRA_NEAR_PAGES;

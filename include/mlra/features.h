@@ -53,6 +53,19 @@ struct mlra_history {
 };
 
 /**
+ * mlra_history_prev() - an access held, counted back from the newest
+ * @h: the history
+ * @n: 1 for the newest, up to @h->count for the oldest held
+ *
+ * Return: the access.
+ */
+static inline const struct mlra_access *
+mlra_history_prev(const struct mlra_history *h, unsigned int n)
+{
+	return &h->ring[(h->head + MLRA_RING - n) % MLRA_RING];
+}
+
+/**
  * enum mlra_feature - the model's inputs, in this order
  * @MLRA_F_SEQ: share of accesses that start where the previous one ended,
  *	or on its last page and after its first (reads that are not page
