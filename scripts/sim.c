@@ -1040,7 +1040,7 @@ int sim_model_init(struct sim_model *mp, const u8 *blob, size_t len)
 	return 0;
 }
 
-/* The policy's knobs for @st: the module's defaults (src/state.c). */
+/* The policy's knobs for @st: the module's defaults (src/knobs.c). */
 static struct mlra_policy_params sim_params(struct sim_stream *st)
 {
 	return (struct mlra_policy_params){

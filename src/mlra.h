@@ -77,6 +77,7 @@ extern struct mlra_knobs mlra_knobs;
 /* Serialises knob writes with probe (un)registration. */
 extern struct mutex mlra_state_lock;
 
+int mlra_set_state(bool on, enum mlra_mode new_mode);
 int mlra_set_enabled(bool on);
 int mlra_set_mode(enum mlra_mode new_mode);
 int mlra_set_max_streams(unsigned int max);

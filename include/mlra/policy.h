@@ -29,7 +29,7 @@
 #include <mlra/model.h>
 
 /*
- * The module's knobs as it starts (src/state.c), and the policy's fixed
+ * The module's knobs as it starts (src/knobs.c), and the policy's fixed
  * hysteresis: the simulator (scripts/sim.c) decides with the same values.
  */
 #define MLRA_DEFAULT_MIN_RA_KB		0

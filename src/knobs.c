@@ -1,15 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parsers for the values written to mlra's knobs. They know nothing of
- * sysfs, so KUnit tests them directly; a rejected value leaves the output
- * untouched.
+ * The knobs' values and the parsers for what is written to them. They
+ * know nothing of sysfs, so KUnit tests them directly; a rejected value
+ * leaves the output untouched. What a change sets in motion is in
+ * control.c.
  */
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include <mlra/policy.h>
+
 #include "mlra.h"
+
+struct mlra_knobs mlra_knobs = {
+	.min_ra_kb = MLRA_DEFAULT_MIN_RA_KB,
+	.max_ra_kb = MLRA_DEFAULT_MAX_RA_KB,
+	.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
+	.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
+	.respect_hints = 1,
+	.prefetch_max_kb = MLRA_DEFAULT_PREFETCH_MAX_KB,
+	.prefetch_inflight_kb = MLRA_DEFAULT_PREFETCH_INFLIGHT_KB,
+};
 
 const char * const mlra_mode_names[MLRA_NR_MODES] = {
 	[MLRA_MODE_OFF] = "off",
@@ -62,5 +75,5 @@ int mlra_parse_uint(const char *buf, unsigned int min, unsigned int max,
 }
 
 #if IS_ENABLED(CONFIG_MLRA_KUNIT_TEST)
-#include "../tests/knob-kunit.h"
+#include "../tests/knobs-kunit.h"
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KUnit tests for the knob parsers, included at the end of src/knob.c.
+ * KUnit tests for the knob parsers, included at the end of src/knobs.c.
  * Every rejected input must also leave the output untouched.
  */
 

@@ -1,24 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What every part of mlra shares: the knobs' values and the per-CPU event
- * counters. Apart from main.c so that the stream table builds into KUnit.
+ * The per-CPU event counters that debugfs shows, and their names. Apart
+ * from debugfs.c so that the parts that count build into KUnit.
  */
 
 #include <linux/percpu.h>
 
-#include <mlra/policy.h>
-
 #include "mlra.h"
-
-struct mlra_knobs mlra_knobs = {
-	.min_ra_kb = MLRA_DEFAULT_MIN_RA_KB,
-	.max_ra_kb = MLRA_DEFAULT_MAX_RA_KB,
-	.decision_interval = MLRA_DEFAULT_DECISION_INTERVAL,
-	.min_confidence = MLRA_DEFAULT_MIN_CONFIDENCE,
-	.respect_hints = 1,
-	.prefetch_max_kb = MLRA_DEFAULT_PREFETCH_MAX_KB,
-	.prefetch_inflight_kb = MLRA_DEFAULT_PREFETCH_INFLIGHT_KB,
-};
 
 DEFINE_PER_CPU(struct mlra_cpu_stats, mlra_cpu_stats);
 
