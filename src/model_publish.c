@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live model: published by RCU, replaced whole by a write to
- * /sys/kernel/mm/mlra/model, read by inference under rcu_read_lock() only.
+ * Publishing the model: a blob written to /sys/kernel/mm/mlra/model is
+ * gathered, validated and swapped in whole by RCU; the read side
+ * (mlra_predict(), mlra_model_decide()) runs under rcu_read_lock() only.
  * No model is a legal state; mlra then only observes.
  */
 
@@ -275,5 +276,5 @@ void mlra_live_exit(void)
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST
-#include "../tests/live-kunit.h"
+#include "../tests/model-publish-kunit.h"
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KUnit tests for the live model, included at the end of src/live.c:
+ * KUnit tests for the live model, included at the end of src/model_publish.c:
  * uploads in chunks as sysfs delivers them, and RCU swaps while another
  * thread runs inference.
  */
