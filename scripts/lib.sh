@@ -97,14 +97,15 @@ function mid(f, md, c,   j, a) {
 }
 '
 
-# mlra_readme_section NAME FILE: replace what README.md holds between the
-# lines "<!-- NAME start -->" and "<!-- NAME end -->" with FILE, so that
-# figures in the README come from the scripts that measure them.
-mlra_readme_section() {
-	_readme=$MLRA_TOP/README.md
-	grep -q "^<!-- $1 start -->\$" "$_readme" ||
-		mlra_die "README.md has no '<!-- $1 start -->' line"
-	awk -v name="$1" -v f="$2" '
+# mlra_doc_section DOC NAME FILE: replace what DOC (a path under the
+# tree) holds between the lines "<!-- NAME start -->" and
+# "<!-- NAME end -->" with FILE, so that figures in the documentation come
+# from the scripts that measure them.
+mlra_doc_section() {
+	_doc=$MLRA_TOP/$1
+	grep -q "^<!-- $2 start -->\$" "$_doc" ||
+		mlra_die "$1 has no '<!-- $2 start -->' line"
+	awk -v name="$2" -v f="$3" '
 		$0 == "<!-- " name " start -->" {
 			print
 			while ((getline l < f) > 0) print l
@@ -112,5 +113,11 @@ mlra_readme_section() {
 			next
 		}
 		$0 == "<!-- " name " end -->" { skip = 0 }
-		!skip' "$_readme" >"$_readme.tmp" && mv "$_readme.tmp" "$_readme"
+		!skip' "$_doc" >"$_doc.tmp" && mv "$_doc.tmp" "$_doc"
+}
+
+# mlra_results_section NAME FILE: the section NAME of
+# Documentation/results.md, where every measured table lives.
+mlra_results_section() {
+	mlra_doc_section Documentation/results.md "$1" "$2"
 }
