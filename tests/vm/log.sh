@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The access log on the test host: while it is open it records every read
 # of a file, with its pages, and every release; mlra-trace decodes it to
-# exactly the reads made. One reader at a time; rmmod waits for it.
+# exactly the reads made. One reader at a time; rmmod is refused while
+# it is open.
 # Expects mlra not loaded, /data/swap.dat and mlra-trace.
 . ./vm/lib.sh
 LOG=/sys/kernel/debug/mlra/access_log
