@@ -19,6 +19,7 @@
 #include <uapi/linux/mlra_log.h>
 
 #include "mlra.h"
+#include "stream.h"
 
 /* Records a CPU's ring holds: 192 KiB. A power of two. */
 #define MLRA_LOG_RECORDS	4096
@@ -134,6 +135,42 @@ void mlra_log(struct mlra_log_record *r)
 	/* Pairs with the reader's acquire of @head: the records are written. */
 	smp_store_release(&ring->head, head);
 	mlra_count(MLRA_STAT_LOG_RECORDS);
+}
+
+/**
+ * mlra_stream_log() - an event of @e's stream, if the access log is open
+ * @e: the stream, locked
+ * @kind: what happened
+ * @index: its first page
+ * @pages: pages concerned
+ */
+void mlra_stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
+		     pgoff_t index, u32 pages)
+{
+	struct mlra_log_record r;
+	struct inode *inode;
+
+	if (!mlra_logging())
+		return;
+	inode = file_host(e->file);
+	/*
+	 * A dying file's f_ra may already be storage for fput()'s work
+	 * (a union since 6.8): its window is not read.
+	 */
+	r = (struct mlra_log_record){
+		.ino = inode->i_ino,
+		.index = index,
+		.stream = e->id,
+		.dev = new_encode_dev(inode->i_sb->s_dev),
+		.pages = pages,
+		.window = file_dying(e->file) ? 0 :
+			  READ_ONCE(e->file->f_ra.ra_pages),
+		.size_pages = min_t(u64, file_pages(e->file), U32_MAX),
+		.kind = kind,
+		.flags = (e->hinted ? MLRA_LOG_HINTED : 0) |
+			 (e->changed ? MLRA_LOG_CHANGED : 0),
+	};
+	mlra_log(&r);
 }
 
 /*

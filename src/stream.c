@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The stream table: one entry per open file being read, preallocated,
- * hashed by struct file address, bounded in memory. Probe handlers record
- * accesses and decide here under a per-entry trylock, never a global lock.
+ * hashed by struct file address, bounded in memory. Probe handlers find
+ * or make a file's entry here and record its accesses under a per-entry
+ * trylock, never a global lock; the decision is in decide.c.
  *
  * Lifetime: whoever holds an entry's lock with the key set may touch the
  * file, as the release hook (src/hook.c) takes that lock before the file
@@ -11,7 +12,6 @@
 
 #include <linux/atomic.h>
 #include <linux/backing-dev.h>
-#include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -20,63 +20,15 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include <uapi/linux/mlra_log.h>
 #include <mlra/features.h>
 #include <mlra/guard.h>
-#include <mlra/model.h>
 #include <mlra/policy.h>
 
 #include "mlra.h"
-
-#define CREATE_TRACE_POINTS
-#include "mlra_trace.h"
+#include "stream.h"
 
 /* Slots probed from a file's hash slot: lookup is O(1). */
 #define MLRA_PROBE_SLOTS	8
-
-/**
- * struct mlra_stream - what mlra knows of one open file
- * @file: the key; NULL when free. Set and cleared only with @lock held,
- *	published with a release store (see mlra_stream_release())
- * @lock: taken by trylock in handlers; spun on by the release hook, the
- *	prefetch worker and the process-context walks
- * @last_used: jiffies of the last access, to recycle the stalest
- * @id: the stream's number, never reused while the module is loaded: what
- *	a queued prefetch names; its low 32 bits are the access log's stream
- * @original_pages: the file's own window when mlra first saw it
- * @set_pages: the window mlra last wrote, if @changed
- * @model_gen: generation of the model @policy's classes belong to
- * @since_decision: accesses since the last decision
- * @changed: mlra's window is in force, not the file's own
- * @hinted: the application gave a readahead hint for this file
- * @random: the kernel reads no more than asked for it (a RANDOM hint)
- * @prefetch: the prefetch in force, enum mlra_prefetch_kind
- * @policy: the policy's memory
- * @guard: the guard's memory
- * @pf: the prefetch planner's memory
- * @history: the last accesses
- *
- * Cache-line aligned: handlers on different CPUs reading different files
- * never write to the same line.
- */
-struct mlra_stream {
-	struct file *file;
-	raw_spinlock_t lock;	/* guards the entry; see the lifetime rules */
-	unsigned long last_used;
-	u64 id;
-	u32 original_pages;
-	u32 set_pages;
-	u32 model_gen;
-	u16 since_decision;
-	bool changed;
-	bool hinted;
-	bool random;
-	u8 prefetch;
-	struct mlra_policy_state policy;
-	struct mlra_guard_state guard;
-	struct mlra_prefetch_state pf;
-	struct mlra_history history;
-} ____cacheline_aligned;
 
 /**
  * struct mlra_stream_table - the entries, replaced as a whole
@@ -106,6 +58,12 @@ static struct mlra_stream_table *stream_table(void)
 static unsigned int table_size(const struct mlra_stream_table *t)
 {
 	return t ? 1U << t->bits : 0;
+}
+
+/* Where @e is in the table: what a queued prefetch names it by. */
+u32 mlra_stream_slot(const struct mlra_stream *e)
+{
+	return e - stream_table()->slots;
 }
 
 /**
@@ -183,12 +141,6 @@ static struct mlra_stream *probe_slot(struct mlra_stream_table *t,
 			 (table_size(t) - 1)];
 }
 
-static void count_acct(const struct mlra_prefetch_acct *acct)
-{
-	mlra_count_add(MLRA_STAT_PF_USED, acct->used);
-	mlra_count_add(MLRA_STAT_PF_WASTED, acct->wasted);
-}
-
 /* The prefetch area of @e ends: its pages count as used or wasted. */
 static void stream_close_area(struct mlra_stream *e)
 {
@@ -203,7 +155,7 @@ static void stream_close_area(struct mlra_stream *e)
  * one the application set since (posix_fadvise(), under f_lock) stands.
  * Lock held, file alive (see the lifetime rules).
  */
-static void stream_restore(struct mlra_stream *e)
+void mlra_stream_restore(struct mlra_stream *e)
 {
 	if (e->changed)
 		cmpxchg(&e->file->f_ra.ra_pages, e->set_pages,
@@ -224,7 +176,7 @@ static void stream_restore(struct mlra_stream *e)
 static void stream_forget(struct mlra_stream *e)
 {
 	if (file_count(e->file))
-		stream_restore(e);
+		mlra_stream_restore(e);
 	else
 		stream_close_area(e);
 	WRITE_ONCE(e->file, NULL);
@@ -260,24 +212,6 @@ static struct mlra_stream *stream_victim(struct mlra_stream_table *t,
 			stalest = e;
 	}
 	return stalest;
-}
-
-/* The inode whose pages and size a read of @file uses: for a block
- * device file the device's, not the device node's.
- */
-static struct inode *file_host(struct file *file)
-{
-	return file->f_mapping->host;
-}
-
-/*
- * Handlers look at a file only while it has references: __fput() still
- * reads a file after the release hook (ima_file_free() rehashes it
- * through filemap_read()), and an entry made then would outlive it.
- */
-static bool file_dying(struct file *file)
-{
-	return !file_count(file);
 }
 
 /*
@@ -331,250 +265,6 @@ static void stream_init(struct mlra_stream *e, struct file *file)
 	smp_store_release(&e->file, file);
 }
 
-/* Pages the file has, its last partial one included: as the log counts. */
-static u64 file_pages(struct file *file)
-{
-	return DIV_ROUND_UP_ULL(i_size_read(file_host(file)), PAGE_SIZE);
-}
-
-/* The file's block device says it does not rotate ("rotational" 0). */
-static bool file_nonrot(struct file *file)
-{
-	struct inode *host = file_host(file);
-	struct block_device *bdev = S_ISBLK(host->i_mode) ? I_BDEV(host) :
-				    host->i_sb->s_bdev;
-
-	return bdev && bdev_nonrot(bdev);
-}
-
-/* The window in force: mlra's if it set one, else the file's own. */
-static u32 stream_in_force(const struct mlra_stream *e)
-{
-	return e->changed ? e->set_pages : e->original_pages;
-}
-
-/* An application's hint: FADV_RANDOM (noted in @e->random), or a window
- * that is neither the file's own nor mlra's (FADV_SEQUENTIAL doubles it).
- */
-static bool stream_hinted(struct mlra_stream *e, u32 now)
-{
-	e->random |= !!(READ_ONCE(e->file->f_mode) & FMODE_RANDOM);
-	return e->random ||
-	       now != stream_in_force(e);
-}
-
-/*
- * A class whose windows the guard undoes for their cost MLRA_MUTE_UNDOS
- * times in a row, across streams, with none that paid in between, is
- * muted for MLRA_MUTE_TIME: no stream gets its window meanwhile, however
- * the model votes. Then it is on probation until one of its changes
- * pays: each undo mutes it again, twice as long each time up to
- * MLRA_MUTE_MAX_SHIFT doublings. A model that is wrong the same way for
- * every stream then costs a few streams' trials, not every stream's.
- * Indexed by the live model's classes: after a swap, a stale mute runs
- * out in its time. Touched only when a change is judged, not per access;
- * CPUs judging at once can only lengthen a mute a little.
- */
-#define MLRA_MUTE_UNDOS		4
-#define MLRA_MUTE_TIME		(10 * HZ)
-#define MLRA_MUTE_MAX_SHIFT	4
-static atomic_t mlra_class_undos[MLRA_MAX_CLASSES];
-static unsigned long mlra_class_muted_until[MLRA_MAX_CLASSES];
-static u8 mlra_class_mute_shift[MLRA_MAX_CLASSES];
-
-static bool class_muted(u8 class)
-{
-	return class < MLRA_MAX_CLASSES &&
-	       time_before(jiffies, READ_ONCE(mlra_class_muted_until[class]));
-}
-
-/* A change of @class paid: its undos in a row start over. */
-static void class_paid(u8 class)
-{
-	if (class >= MLRA_MAX_CLASSES)
-		return;
-	atomic_set(&mlra_class_undos[class], 0);
-	WRITE_ONCE(mlra_class_mute_shift[class], 0);
-}
-
-/* A change of @class was undone for its cost: the MLRA_MUTE_UNDOS-th mutes. */
-static void class_undone(u8 class)
-{
-	u8 shift;
-
-	if (class >= MLRA_MAX_CLASSES)
-		return;
-	/* Counts up to MLRA_MUTE_UNDOS and stays there: on probation. */
-	atomic_add_unless(&mlra_class_undos[class], 1, MLRA_MUTE_UNDOS);
-	if (atomic_read(&mlra_class_undos[class]) < MLRA_MUTE_UNDOS)
-		return;
-	shift = READ_ONCE(mlra_class_mute_shift[class]);
-	WRITE_ONCE(mlra_class_muted_until[class],
-		   jiffies + (MLRA_MUTE_TIME << shift));
-	if (shift < MLRA_MUTE_MAX_SHIFT)
-		WRITE_ONCE(mlra_class_mute_shift[class], shift + 1);
-	mlra_count(MLRA_STAT_GUARD_MUTES);
-}
-
-/*
- * What the guard lets a decision for @wanted do (include/mlra/guard.h),
- * counted by reason; lock held.
- */
-static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
-			 struct mlra_guard_verdict *gv)
-{
-	u32 own = e->original_pages;
-	u32 in_force = stream_in_force(e);
-	bool muted = class_muted(e->policy.applied);
-
-	mlra_guard_decide(&e->guard, own, in_force, muted ? own : wanted,
-			  nonrot, mlra_thrashing(), gv);
-	if (muted && wanted != own && gv->reason == MLRA_GUARD_NONE)
-		gv->reason = MLRA_GUARD_MUTED;
-	if (gv->paid)
-		class_paid(e->policy.applied);
-	else if (gv->reason == MLRA_GUARD_COST)
-		class_undone(e->policy.applied);
-	if (gv->reason == MLRA_GUARD_NONE || gv->window == wanted)
-		return;
-	if (in_force == own || gv->reason == MLRA_GUARD_HELD)
-		mlra_count(MLRA_STAT_GUARD_HELD);
-	else if (gv->reason == MLRA_GUARD_COST)
-		mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
-	else if (gv->reason == MLRA_GUARD_THRASH)
-		mlra_count(MLRA_STAT_GUARD_UNDONE_THRASH);
-	else
-		mlra_count(MLRA_STAT_GUARD_UNDONE_MUTED);
-}
-
-/* Features, model, policy, guard, action; lock held. */
-static void stream_decide(struct mlra_stream *e)
-{
-	u32 now = READ_ONCE(e->file->f_ra.ra_pages);
-	u64 size = file_pages(e->file);
-	bool respect = READ_ONCE(mlra_knobs.respect_hints);
-	bool steer = mlra_steering(), nonrot = file_nonrot(e->file);
-	struct mlra_policy_params pp = {
-		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
-		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
-		.min_confidence = READ_ONCE(mlra_knobs.min_confidence),
-		.hysteresis = MLRA_HYSTERESIS,
-	};
-	s32 f[MLRA_MAX_INPUTS] = {};
-	struct mlra_guard_verdict gv = {};
-	struct mlra_verdict v;
-	bool act = false;
-	u64 t;
-
-	e->hinted |= stream_hinted(e, now);
-	/*
-	 * A hint that came since mlra set the window (FADV_RANDOM, or a
-	 * madvise()d mapping's fault): the file is the application's again.
-	 */
-	if (e->hinted && respect && e->changed) {
-		stream_restore(e);
-		mlra_count(MLRA_STAT_HINTED_SKIPS);
-		return;
-	}
-	pp.no_window = e->random && !respect;
-	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
-	mlra_features(&e->history, now, size, nonrot, f);
-	t = ktime_get_mono_fast_ns();
-	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
-			  &e->model_gen, &v);
-	if (v.class >= 0)
-		mlra_count_infer_ns(ktime_get_mono_fast_ns() - t);
-	mlra_count_decision(v.class);
-	/* Prefetch, as a window, only in mode on and for unhinted files. */
-	e->prefetch = MLRA_PF_NONE;
-	if (v.prefetch && !(e->hinted && respect) && steer)
-		e->prefetch = v.prefetch;
-	/*
-	 * The guard judges only windows that would take effect; where it
-	 * overrides the model, prefetch (forward prefetch stands for a
-	 * window) waits too.
-	 */
-	if (steer && !(e->hinted && respect)) {
-		stream_guard(e, v.window, nonrot, &gv);
-		v.window = gv.window;
-		if (gv.reason != MLRA_GUARD_NONE)
-			e->prefetch = MLRA_PF_NONE;
-	}
-	if (v.window != now) {
-		if (e->hinted && respect)
-			mlra_count(MLRA_STAT_HINTED_SKIPS);
-		else if (!steer)
-			mlra_count(MLRA_STAT_WINDOWS_WOULD_SET);
-		else
-			act = true;
-	}
-	/* Only over the window read above: one set since is not overwritten. */
-	if (act && cmpxchg(&e->file->f_ra.ra_pages, now, v.window) != now) {
-		mlra_count(MLRA_STAT_WINDOW_RACES);
-		act = false;
-	}
-	trace_mlra_decision(e->file, e->id, v.class, v.confidence, now,
-			    v.window, act, gv.reason);
-	if (!act)
-		return;
-	e->set_pages = v.window;
-	e->changed = v.window != e->original_pages;
-	mlra_count(MLRA_STAT_WINDOWS_SET);
-}
-
-/*
- * What the prefetch in force (none unless steering) asks for after an
- * access, and the pages of an area that ended; lock held.
- */
-static void stream_prefetch(struct mlra_stream *e)
-{
-	struct mlra_prefetch_range r[MLRA_PF_MAX_RANGES];
-	struct mlra_prefetch_acct acct = {};
-	u8 kind = mlra_steering() ? e->prefetch : MLRA_PF_NONE;
-	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
-	int i, n;
-
-	/* Forwards, no further than the window the hint made the kernel drop. */
-	if (kind == MLRA_PF_FORWARD)
-		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
-	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
-			       max, r, &acct);
-	for (i = 0; i < n; i++)
-		mlra_prefetch_queue(e - stream_table()->slots, e->id,
-				    r[i].start, r[i].pages);
-	count_acct(&acct);
-}
-
-/* An event of @e's stream for the access log, if it is open; lock held. */
-static void stream_log(struct mlra_stream *e, enum mlra_log_kind kind,
-		       pgoff_t index, u32 pages)
-{
-	struct mlra_log_record r;
-	struct inode *inode;
-
-	if (!mlra_logging())
-		return;
-	inode = file_host(e->file);
-	/*
-	 * A dying file's f_ra may already be storage for fput()'s work
-	 * (a union since 6.8): its window is not read.
-	 */
-	r = (struct mlra_log_record){
-		.ino = inode->i_ino,
-		.index = index,
-		.stream = e->id,
-		.dev = new_encode_dev(inode->i_sb->s_dev),
-		.pages = pages,
-		.window = file_dying(e->file) ? 0 :
-			  READ_ONCE(e->file->f_ra.ra_pages),
-		.size_pages = min_t(u64, file_pages(e->file), U32_MAX),
-		.kind = kind,
-		.flags = (e->hinted ? MLRA_LOG_HINTED : 0) |
-			 (e->changed ? MLRA_LOG_CHANGED : 0),
-	};
-	mlra_log(&r);
-}
-
 /*
  * One more access of @e's stream, and what follows from it; lock held.
  * @pages: as asked for, where @a holds at most U16_MAX.
@@ -590,14 +280,14 @@ static void stream_record(struct mlra_stream *e, const struct mlra_access *a,
 	/* A fault's pages beyond fault-around: when it hits a marker. */
 	mlra_guard_access(&e->guard, a->kind == MLRA_ACCESS_FAULT ?
 			  MLRA_GUARD_FAULT_PAGES : pages);
-	stream_log(e, a->kind == MLRA_ACCESS_FAULT ? MLRA_LOG_FAULT :
-		   MLRA_LOG_READ, a->index, pages);
+	mlra_stream_log(e, a->kind == MLRA_ACCESS_FAULT ? MLRA_LOG_FAULT :
+			MLRA_LOG_READ, a->index, pages);
 	if (++e->since_decision >= READ_ONCE(mlra_knobs.decision_interval)) {
 		e->since_decision = 0;
-		stream_decide(e);
+		mlra_stream_decide(e);
 	}
 	if (e->prefetch || e->pf.kind || e->pf.hold)
-		stream_prefetch(e);
+		mlra_stream_prefetch(e);
 }
 
 /*
@@ -675,30 +365,6 @@ void mlra_stream_access(struct file *file, pgoff_t index, u32 pages,
 	raw_spin_unlock(&e->lock);
 }
 
-/*
- * The stream's last access, a fault, hit readahead's marker: it went on
- * from the fault before through pages read ahead for it, which
- * fault-around mapped without a fault (mlra_guard_fault_pages()); those
- * are credited as asked for. Only at a marker: a random fault near the
- * one before went through no pages. Lock held.
- */
-static void stream_fault_marker(struct mlra_stream *e)
-{
-	const struct mlra_history *h = &e->history;
-	const struct mlra_access *last, *prev;
-
-	if (h->count < 2)
-		return;
-	last = &h->ring[(h->head + MLRA_RING - 1) % MLRA_RING];
-	prev = &h->ring[(h->head + MLRA_RING - 2) % MLRA_RING];
-	if (prev->kind != MLRA_ACCESS_FAULT)
-		return;
-	mlra_guard_credit(&e->guard,
-			  mlra_guard_fault_pages(prev->index, last->index,
-						 stream_in_force(e)) -
-			  MLRA_GUARD_FAULT_PAGES);
-}
-
 /* The entry of @file, unlocked, for a handler that never makes one. */
 static struct mlra_stream *stream_find(struct file *file)
 {
@@ -735,9 +401,9 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 			last->miss = 1;
 		if (async && last && last->kind == MLRA_ACCESS_FAULT &&
 		    last->index == (u32)index)
-			stream_fault_marker(e);
-		stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
-			   index, min_t(unsigned long, pages, U32_MAX));
+			mlra_stream_fault_marker(e);
+		mlra_stream_log(e, async ? MLRA_LOG_ASYNC_RA : MLRA_LOG_SYNC_RA,
+				index, min_t(unsigned long, pages, U32_MAX));
 	}
 	raw_spin_unlock(&e->lock);
 }
@@ -748,14 +414,11 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
  * @pages: the most pages the request reads (those cached are skipped)
  *
  * Context: a probe handler. Counted for the guard: what the stream costs
- * the disk (mlra's own prefetch included). A window of mlra's that reads
- * far more than the stream asks for is undone here, at once
- * (mlra_guard_request()); the request itself is read as asked.
+ * the disk, mlra's own prefetch included (mlra_stream_request()).
  */
 void mlra_stream_read_in(struct file *file, unsigned long pages)
 {
 	struct mlra_stream *e = stream_find(file);
-	u32 in_force;
 
 	if (!e)
 		return;
@@ -763,31 +426,8 @@ void mlra_stream_read_in(struct file *file, unsigned long pages)
 		mlra_count(MLRA_STAT_CONTENDED);
 		return;
 	}
-	in_force = stream_in_force(e);
-	if (e->file == file &&
-	    mlra_guard_request(&e->guard, min_t(unsigned long, pages, U32_MAX),
-			       in_force, file_nonrot(file)) &&
-	    e->changed) {
-		/* Only over mlra's own window, as stream_decide() sets it. */
-		if (cmpxchg(&file->f_ra.ra_pages, in_force,
-			    e->original_pages) == in_force) {
-			mlra_guard_undo(&e->guard);
-			class_undone(e->policy.applied);
-			trace_mlra_guard_undo(file, e->id,
-					      e->policy.applied == MLRA_NO_CLASS ?
-					      -1 : e->policy.applied,
-					      in_force, e->original_pages);
-			e->set_pages = e->original_pages;
-			e->changed = false;
-			/* Forward prefetch stands for the window undone. */
-			e->prefetch = MLRA_PF_NONE;
-			mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
-		} else {
-			/* The application's window now: nothing on trial. */
-			mlra_guard_reset(&e->guard);
-			mlra_count(MLRA_STAT_WINDOW_RACES);
-		}
-	}
+	if (e->file == file)
+		mlra_stream_request(e, pages);
 	raw_spin_unlock(&e->lock);
 }
 
@@ -825,7 +465,7 @@ void mlra_stream_release(struct file *file)
 			continue;
 		raw_spin_lock(&e->lock);
 		if (e->file == file) {
-			stream_log(e, MLRA_LOG_RELEASE, 0, 0);
+			mlra_stream_log(e, MLRA_LOG_RELEASE, 0, 0);
 			stream_close_area(e);
 			WRITE_ONCE(e->file, NULL);
 		}
@@ -904,13 +544,13 @@ void mlra_streams_drain(void)
 static void stream_restore_fn(struct mlra_stream *e, void *unused)
 {
 	if (file_count(e->file))
-		stream_restore(e);
+		mlra_stream_restore(e);
 }
 
 static void stream_restore_hinted_fn(struct mlra_stream *e, void *unused)
 {
 	if (file_count(e->file) && e->hinted)
-		stream_restore(e);
+		mlra_stream_restore(e);
 }
 
 /**

@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Models shared by the KUnit suites; built into the KUnit object only. */
+/*
+ * Models, files and settings shared by the KUnit suites; built into the
+ * KUnit object only.
+ */
 
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/shmem_fs.h>
+
+#include <mlra/features.h>
+#include <mlra/model.h>
+
+#include "mlra.h"
 #include "fixtures.h"
 
 static const s32 golden_b0[] = { 0, 10, -300 };
@@ -19,3 +31,88 @@ const struct mlra_model_spec mlra_test_golden_spec = {
 	},
 	.class_name = { "low", "high" },
 };
+
+/* A read of one page at @index, as the read probe reports it. */
+void mlra_test_read(struct file *file, u32 index)
+{
+	mlra_stream_access(file, index, 1, MLRA_ACCESS_READ, MLRA_HINT_NONE);
+}
+
+/* A 1 MiB shmem file; the test is skipped without one. */
+struct file *mlra_test_file(struct kunit *test)
+{
+	struct file *f = shmem_file_setup("mlra-test", 1 << 20, 0);
+
+	if (IS_ERR(f))
+		kunit_skip(test, "no shmem file");
+	return f;
+}
+
+/* Release @f as the release hook would, then drop it. */
+void mlra_test_put_file(struct file *f)
+{
+	mlra_stream_release(f);
+	fput(f);
+}
+
+static struct mlra_knobs saved_knobs;
+
+/*
+ * Mode on with a model that always says "ra2048" (512 pages), a decision
+ * at every access: two accesses set the window. mlra_test_steer_off()
+ * puts the knobs back.
+ */
+void mlra_test_steer_on(struct kunit *test)
+{
+	static const s32 w[2 * MLRA_NR_FEATURES];
+	static const s32 b[] = { 0, 1000 };
+	struct mlra_model_spec spec = {
+		.name = "always-ra2048", .n_inputs = MLRA_NR_FEATURES,
+		.n_layers = 1,
+		.layer = { { 2, MLRA_ACT_IDENTITY, 8, 0, b, w } },
+		.class_name = { "keep", "ra2048" },
+	};
+	u8 *blob = kunit_kzalloc(test, MLRA_MODEL_MAX_SIZE, GFP_KERNEL);
+	size_t len;
+
+	if (!blob)
+		kunit_skip(test, "out of memory");
+	len = mlra_model_build(&spec, blob, MLRA_MODEL_MAX_SIZE);
+	KUNIT_ASSERT_EQ(test, mlra_model_install(blob, len), 0);
+	saved_knobs = mlra_knobs;
+	mlra_knobs.enabled = true;
+	mlra_knobs.mode = MLRA_MODE_ON;
+	mlra_knobs.decision_interval = 1;
+}
+
+void mlra_test_steer_off(void)
+{
+	mlra_knobs = saved_knobs;
+}
+
+/* A suite's model publication, prefetch queue and a 16-entry table. */
+int mlra_test_streams_init(struct kunit_suite *suite)
+{
+	int err = mlra_live_init();
+
+	if (err)
+		return err;
+	err = mlra_prefetch_init();
+	if (err) {
+		mlra_live_exit();
+		return err;
+	}
+	err = mlra_streams_alloc(16);
+	if (err) {
+		mlra_prefetch_exit();
+		mlra_live_exit();
+	}
+	return err;
+}
+
+void mlra_test_streams_exit(struct kunit_suite *suite)
+{
+	mlra_prefetch_exit();
+	mlra_streams_free();
+	mlra_live_exit();
+}

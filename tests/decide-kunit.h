@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for the decision, included at the end of src/decide.c, with
+ * real (shmem) files: the guard's undo at a readahead request, and the
+ * mute of a class undone across streams.
+ */
+
+#include <kunit/test.h>
+
+#include "fixtures.h"
+
+/*
+ * The guard from the probes' side: a window whose readahead reads far
+ * more than its stream asks for is undone at the request that shows it;
+ * after MLRA_MUTE_UNDOS such undos in a row, across files, the class is
+ * muted, and a new file does not get its window.
+ */
+static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
+{
+	struct file *f[MLRA_MUTE_UNDOS + 1];
+	u64 undone = mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST);
+	u64 mutes = mlra_stat_sum(MLRA_STAT_GUARD_MUTES);
+	u32 own;
+	int i, j;
+
+	/*
+	 * A disk's window of 32 pages, not shmem's 0 (against which a
+	 * request a page is the base); set by hand, the window is a hint:
+	 * respect_hints 0.
+	 */
+	for (i = 0; i <= MLRA_MUTE_UNDOS; i++) {
+		f[i] = mlra_test_file(test);
+		f[i]->f_ra.ra_pages = 32;
+	}
+	own = 32;
+	mlra_test_steer_on(test);
+	mlra_knobs.respect_hints = 0;
+	for (i = 0; i < MLRA_MUTE_UNDOS; i++) {
+		mlra_test_read(f[i], 0);
+		mlra_test_read(f[i], 100);
+		KUNIT_ASSERT_EQ(test, f[i]->f_ra.ra_pages, 512);
+		KUNIT_EXPECT_FALSE(test, class_muted(1));
+		/* Faults far apart, each reading the window around it. */
+		for (j = 0; j < 8 && f[i]->f_ra.ra_pages == 512; j++) {
+			mlra_stream_access(f[i], 200 + 20 * j, 1,
+					   MLRA_ACCESS_FAULT, MLRA_HINT_NONE);
+			mlra_stream_read_in(f[i], 512);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, f[i]->f_ra.ra_pages, own, "file %d", i);
+		KUNIT_EXPECT_LE(test, j, MLRA_GUARD_DECISIONS);
+	}
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST) - undone,
+			(u64)MLRA_MUTE_UNDOS);
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_GUARD_MUTES) - mutes, 1ULL);
+	KUNIT_EXPECT_TRUE(test, class_muted(1));
+	mlra_test_read(f[MLRA_MUTE_UNDOS], 0);
+	mlra_test_read(f[MLRA_MUTE_UNDOS], 1);
+	mlra_test_read(f[MLRA_MUTE_UNDOS], 2);
+	KUNIT_EXPECT_EQ(test, f[MLRA_MUTE_UNDOS]->f_ra.ra_pages, own);
+	/* The next mute of the class, if no change of it pays, is longer. */
+	KUNIT_EXPECT_EQ(test, mlra_class_mute_shift[1], 1);
+	/* The mute ends: the next test's files get the window again. */
+	WRITE_ONCE(mlra_class_muted_until[1], jiffies);
+	class_paid(1);
+	mlra_test_steer_off();
+	for (i = 0; i <= MLRA_MUTE_UNDOS; i++)
+		mlra_test_put_file(f[i]);
+}
+
+static struct kunit_case mlra_decide_cases[] = {
+	KUNIT_CASE(mlra_stream_guard_undoes_and_mutes),
+	{}
+};
+
+static struct kunit_suite mlra_decide_suite = {
+	.name = "mlra_decide",
+	.suite_init = mlra_test_streams_init,
+	.suite_exit = mlra_test_streams_exit,
+	.test_cases = mlra_decide_cases,
+};
+
+kunit_test_suite(mlra_decide_suite);
