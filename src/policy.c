@@ -288,8 +288,8 @@ static int plan_reverse(struct mlra_prefetch_state *ps,
  * a request of MLRA_PF_SENTINEL_MIN pages or more is left out: the fault
  * there asks for the next request while half of this one is ahead.
  * Otherwise the reader, unseen, would reach the end of what was asked
- * for and race the next request with faults of its own, a page each
- * (on the test host, 8653 requests for 512 MiB instead of about 300).
+ * for and race the next request with faults of its own, a page each:
+ * many times the requests of the area.
  */
 static int plan_forward(struct mlra_prefetch_state *ps,
 			const struct mlra_history *h,
@@ -352,11 +352,10 @@ static int plan_forward(struct mlra_prefetch_state *ps,
  * their page missing. Where its window reads through the gaps instead
  * (the reader lands on the window's edge: on 6.1, 4 KiB reads with gaps
  * of one and of three accesses, the window starting at 4 pages), asking
- * for each access alone would take one request each (on the test host,
- * 4 KiB reads with 4 KiB gaps: 16356 requests instead of the kernel's
- * 1028, 0.35x); where its requests are one a stride anyway, prefetch
- * overlaps them (4 KiB reads with 16 KiB gaps on hdd, bench-prefetch:
- * 6554 requests either way, 62.3 s without, 44.5 s with).
+ * for each access alone would take a request for each, where the
+ * kernel's window takes one for several strides; where its requests are
+ * one a stride anyway, prefetch costs no request and overlaps them with
+ * the reader.
  */
 #define MLRA_PF_MIN_STEP	8
 
