@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The access log (format in include/uapi/linux/mlra_log.h): a ring per online
- * CPU, filled by the probe handlers while /sys/kernel/debug/mlra/access_log
- * is open and emptied by its one reader. A ring has one producer, the
- * handlers of its CPU (they run with preemption off and kprobes do not
- * nest), and one consumer, the reader: each publishes its index with a
- * release store that the other reads with an acquire load. No lock.
+ * The access log (format in include/uapi/linux/mlra_log.h): a ring per
+ * online CPU, filled by the hooks while /sys/kernel/debug/mlra/access_log
+ * is open and emptied by its one reader. A ring has one producer at a
+ * time, the probe handlers and the release hook of its CPU (they run with
+ * preemption off, and none of them runs inside another), and one
+ * consumer, the reader: each publishes its index with a release store
+ * that the other reads with an acquire load. No lock.
  */
 
 #include <linux/cpu.h>

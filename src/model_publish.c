@@ -3,7 +3,8 @@
  * Publishing the model: a blob written to /sys/kernel/mm/mlra/model is
  * gathered, validated and swapped in whole by RCU; the read side
  * (mlra_predict(), mlra_model_decide()) runs under rcu_read_lock() only.
- * No model is a legal state; mlra then only observes.
+ * No model is a legal state; mlra then gives each file the kernel's own
+ * window.
  */
 
 #include <linux/mm.h>

@@ -21,7 +21,7 @@
 
 enum mlra_access_kind {
 	MLRA_ACCESS_READ,	/* read(), pread(), readv() ... */
-	MLRA_ACCESS_FAULT,	/* a page fault on a shared file mapping */
+	MLRA_ACCESS_FAULT,	/* a page fault on a file mapping */
 	MLRA_NR_ACCESS_KINDS,
 };
 
