@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host tests of the model tools: mlra-model against the hand-computed golden
 # vectors and its rejections, mlra-trace and mlra-sim on hand-made logs,
-# the default model's reproduction, and the libFuzzer target for
-# FUZZ_SECONDS (60).
+# the default model's reproduction, the plots of the results, and the
+# libFuzzer target for FUZZ_SECONDS (60).
 # Prints "ok - ..." / "not ok - ..." lines for scripts/check.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -158,6 +158,13 @@ if "$MLRA_TOP/scripts/model" --check >"$tmp/model" 2>&1; then
 	ok "make model reproduces the committed default model byte for byte"
 else
 	not_ok "make model reproduces the committed default model" "$(tail -n 3 "$tmp/model")"
+fi
+
+# The plots and the README's summary are what the results' tables make.
+if "$MLRA_TOP/scripts/plots" --check >"$tmp/plots" 2>&1; then
+	ok "the plots and README summary match Documentation/results.md"
+else
+	not_ok "the plots and README summary match Documentation/results.md" "$(tail -n 3 "$tmp/plots")"
 fi
 
 if "$MLRA_TOP/scripts/fuzz" "${FUZZ_SECONDS:-60}" >"$tmp/fuzz" 2>&1; then
