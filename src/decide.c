@@ -233,12 +233,14 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	count_acct(&acct);
 }
 
-/*
- * The stream's last access, a fault, hit readahead's marker: it went on
- * from the fault before through pages read ahead for it, which
- * fault-around mapped without a fault (mlra_guard_fault_pages()); those
- * are credited as asked for. Only at a marker: a random fault near the
- * one before went through no pages. Lock held.
+/**
+ * mlra_stream_fault_marker() - a fault of @e's stream hit readahead's marker
+ * @e: the stream, locked
+ *
+ * It went on from the fault before through pages read ahead for it,
+ * which fault-around mapped without a fault (mlra_guard_fault_pages());
+ * those are credited as asked for. Only at a marker: a random fault near
+ * the one before went through no pages.
  */
 void mlra_stream_fault_marker(struct mlra_stream *e)
 {
@@ -247,8 +249,8 @@ void mlra_stream_fault_marker(struct mlra_stream *e)
 
 	if (h->count < 2)
 		return;
-	last = mlra_history_prev(h, 1);
-	prev = mlra_history_prev(h, 2);
+	last = mlra_history_recent(h, 1);
+	prev = mlra_history_recent(h, 2);
 	if (prev->kind != MLRA_ACCESS_FAULT)
 		return;
 	mlra_guard_credit(&e->guard,

@@ -122,7 +122,7 @@ static s32 step_back(const struct mlra_access *prev,
 static const struct mlra_access *history_nth(const struct mlra_history *h,
 					     int i)
 {
-	return mlra_history_prev(h, h->count - i);
+	return mlra_history_recent(h, h->count - i);
 }
 
 /* Back to back, or near forwards or backwards: a step of a run. */

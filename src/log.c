@@ -103,7 +103,7 @@ static struct mlra_log_record *ring_slot(struct mlra_log_ring *ring,
  * mlra_log() - append a record to this CPU's ring
  * @r: the record; its time and magic are filled in here
  *
- * Called from the probe handlers, only while mlra_logging(). A full ring
+ * Called from the hooks, only while mlra_logging(). A full ring
  * drops @r and counts it; the next record that fits follows a
  * MLRA_LOG_DROPPED record that says how many were lost.
  */

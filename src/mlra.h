@@ -74,6 +74,7 @@ extern struct mlra_knobs mlra_knobs;
 #define MLRA_MIN_STREAMS	16
 #define MLRA_MAX_STREAMS	65536
 #define MLRA_DEFAULT_STREAMS	4096
+
 /* Serialises knob writes with probe (un)registration. */
 extern struct mutex mlra_state_lock;
 

@@ -162,7 +162,7 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 static u32 first_size(const struct mlra_access *cur, u32 max)
 {
 	return min_t(u32, 4 * (u32)cur->pages < 16 ? 16 : 4 * (u32)cur->pages,
-		       max);
+		     max);
 }
 
 /**
@@ -314,7 +314,7 @@ static int plan_forward(struct mlra_prefetch_state *ps,
 		if (ps->kind == MLRA_PF_FORWARD && detour(ps, max))
 			return 0;
 		mlra_prefetch_close(ps, acct);
-		prev = mlra_history_prev(h, 2);
+		prev = mlra_history_recent(h, 2);
 		if (ps->hold || !max || h->count < 2 ||
 		    prev->index + prev->pages != cur->index)
 			return 0;
@@ -381,8 +381,8 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 
 	if (h->count < 3)
 		goto none;
-	prev = mlra_history_prev(h, 2);
-	prev2 = mlra_history_prev(h, 3);
+	prev = mlra_history_recent(h, 2);
+	prev2 = mlra_history_recent(h, 3);
 	step = (s32)(cur->index - prev->index);
 	span = step < 0 ? -step : step;
 	if (step != (s32)(prev->index - prev2->index) ||
@@ -474,7 +474,7 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 	}
 	if (kind == MLRA_PF_NONE)
 		return 0;
-	cur = mlra_history_prev(h, 1);
+	cur = mlra_history_recent(h, 1);
 	if (kind == MLRA_PF_REVERSE)
 		return plan_reverse(ps, cur, max_pages, out, acct);
 	if (kind == MLRA_PF_FORWARD)

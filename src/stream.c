@@ -60,7 +60,12 @@ static unsigned int table_size(const struct mlra_stream_table *t)
 	return t ? 1U << t->bits : 0;
 }
 
-/* Where @e is in the table: what a queued prefetch names it by. */
+/**
+ * mlra_stream_slot() - where a stream is in the table
+ * @e: the stream
+ *
+ * Return: its index, which a queued prefetch names it by (with its id).
+ */
 u32 mlra_stream_slot(const struct mlra_stream *e)
 {
 	return e - stream_table()->slots;
@@ -150,10 +155,14 @@ static void stream_close_area(struct mlra_stream *e)
 	count_acct(&acct);
 }
 
-/*
- * The file's own window back, if the window is still the one mlra set:
- * one the application set since (posix_fadvise(), under f_lock) stands.
- * Lock held, file alive (see the lifetime rules).
+/**
+ * mlra_stream_restore() - give one stream's file its own window back
+ * @e: the stream, locked, its file alive (see the lifetime rules)
+ *
+ * Only if the window is still the one mlra set: one the application set
+ * since (posix_fadvise(), under f_lock) stands. The policy's, the
+ * guard's and prefetch's memory of the stream start over.
+ * mlra_streams_restore() does this for every stream.
  */
 void mlra_stream_restore(struct mlra_stream *e)
 {

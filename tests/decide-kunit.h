@@ -15,7 +15,7 @@
  * after MLRA_MUTE_UNDOS such undos in a row, across files, the class is
  * muted, and a new file does not get its window.
  */
-static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
+static void mlra_decide_guard_undoes_and_mutes(struct kunit *test)
 {
 	struct file *f[MLRA_MUTE_UNDOS + 1];
 	u64 undone = mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST);
@@ -59,7 +59,7 @@ static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f[MLRA_MUTE_UNDOS]->f_ra.ra_pages, own);
 	/* The next mute of the class, if no change of it pays, is longer. */
 	KUNIT_EXPECT_EQ(test, mlra_class_mute_shift[1], 1);
-	/* The mute ends: the next test's files get the window again. */
+	/* The mute ends, so that later tests' files get the window. */
 	WRITE_ONCE(mlra_class_muted_until[1], jiffies);
 	class_paid(1);
 	mlra_test_steer_off();
@@ -68,7 +68,7 @@ static void mlra_stream_guard_undoes_and_mutes(struct kunit *test)
 }
 
 static struct kunit_case mlra_decide_cases[] = {
-	KUNIT_CASE(mlra_stream_guard_undoes_and_mutes),
+	KUNIT_CASE(mlra_decide_guard_undoes_and_mutes),
 	{}
 };
 

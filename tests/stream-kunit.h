@@ -7,7 +7,7 @@
  */
 
 #include <kunit/test.h>
-#include <linux/shmem_fs.h>
+#include <linux/file.h>
 
 #include "fixtures.h"
 

@@ -53,14 +53,14 @@ struct mlra_history {
 };
 
 /**
- * mlra_history_prev() - an access held, counted back from the newest
+ * mlra_history_recent() - an access held, counted back from the newest
  * @h: the history
  * @n: 1 for the newest, up to @h->count for the oldest held
  *
  * Return: the access.
  */
 static inline const struct mlra_access *
-mlra_history_prev(const struct mlra_history *h, unsigned int n)
+mlra_history_recent(const struct mlra_history *h, unsigned int n)
 {
 	return &h->ring[(h->head + MLRA_RING - n) % MLRA_RING];
 }
