@@ -17,7 +17,7 @@
  * labels and in simulated time).
  *
  * Usage: mlra-train [--seed N] [--epochs N] [--hidden N] [--steered N]
- *        [--leave-one-out 0|1] BLOB CSOURCE REPORT TRACE...
+ *        [--leave-one-out 0|1] [--progress 0|1] BLOB CSOURCE REPORT TRACE...
  */
 
 #include <math.h>
@@ -36,7 +36,8 @@ static const char * const class_names[] = { SIM_CLASSES };
 
 static const char usage[] =
 	"usage: mlra-train [--seed N] [--epochs N] [--hidden N] [--steered N]\n"
-	"                  [--leave-one-out 0|1] BLOB CSOURCE REPORT TRACE...";
+	"                  [--leave-one-out 0|1] [--progress 0|1]\n"
+	"                  BLOB CSOURCE REPORT TRACE...";
 
 struct sample {
 	float x[N_IN];		/* the engine's inputs, in units of 256 */
@@ -65,6 +66,8 @@ struct net {
 
 static struct mlra_input_scale in_scale[N_IN];
 static unsigned long long rng_state;
+/* --progress 1: a line an epoch on standard error (mlra train). */
+static int progress;
 
 static void die(const char *msg)
 {
@@ -218,6 +221,8 @@ static void train(struct net *n, int hidden, int epochs, unsigned long long seed
 		weight[a] = fam_count[a] ? used / (fams * fam_count[a]) : 0;
 
 	for (e = 0; e < epochs; e++) {
+		double loss = 0;
+
 		for (i = used; i > 1; i--) {	/* Fisher-Yates */
 			size_t j = rng() % i, tmp = order[i - 1];
 
@@ -240,6 +245,7 @@ static void train(struct net *n, int hidden, int epochs, unsigned long long seed
 				mx = z[argmax(z)];
 				for (a = 0; a < N_OUT; a++)
 					sum += dz[a] = expf(z[a] - mx);
+				loss -= log(dz[s->label] / sum);
 				for (a = 0; a < N_OUT; a++) {
 					dz[a] = w * (dz[a] / sum -
 						     (a == s->label));
@@ -273,6 +279,9 @@ static void train(struct net *n, int hidden, int epochs, unsigned long long seed
 					 (sqrtf(vp[q] / b2c) + ADAM_EPSILON);
 			}
 		}
+		if (progress && skip < 0)
+			fprintf(stderr, "epoch %d of %d: loss %.4f\n",
+				e + 1, epochs, used ? loss / used : 0);
 	}
 	free(order);
 }
@@ -486,6 +495,8 @@ int main(int argc, char **argv)
 			lofo = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--steered"))
 			steered = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--progress"))
+			progress = atoi(argv[i + 1]);
 		else
 			die("unknown option");
 	}
@@ -536,7 +547,7 @@ int main(int argc, char **argv)
 	fputs("License-Identifier: GPL-2.0\n", out);
 	fputs("/* The default model: made by `make model` (scripts/mlra-train). */\n\n",
 	      out);
-	fputs("#include \"mlra.h\"\n\nconst u8 mlra_default_model[] = {", out);
+	fputs("#include <mlra/model.h>\n\nconst u8 mlra_default_model[] = {", out);
 	for (k = 0; k < len; k++)
 		fprintf(out, "%s0x%02x,", k % 12 ? " " : "\n\t", blob[k]);
 	fputs("\n};\n\nconst size_t mlra_default_model_size = sizeof(mlra_default_model);\n",

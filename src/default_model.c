@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The default model: made by `make model` (scripts/mlra-train). */
 
-#include "mlra.h"
+#include <mlra/model.h>
 
 const u8 mlra_default_model[] = {
 	0x4d, 0x4c, 0x52, 0x41, 0x01, 0x00, 0x00, 0x00, 0x8c, 0x04, 0x00, 0x00,

@@ -7,6 +7,8 @@
 #include <linux/module.h>
 #include <linux/stringify.h>
 
+#include <mlra/model.h>
+
 #include "mlra.h"
 
 static bool enabled = true;

@@ -274,9 +274,6 @@ bool mlra_hooks_active(void);
 struct mlra_prediction;
 
 int mlra_model_install(const u8 *blob, size_t len);
-/* The trained model built in (src/default_model.c, made by make model). */
-extern const u8 mlra_default_model[];
-extern const size_t mlra_default_model_size;
 ssize_t mlra_model_upload(const char *buf, loff_t off, size_t count);
 bool mlra_predict(const s32 *features, struct mlra_prediction *p);
 struct mlra_policy_params;

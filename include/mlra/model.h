@@ -147,4 +147,8 @@ struct mlra_model_spec {
 
 size_t mlra_model_build(const struct mlra_model_spec *s, u8 *out, size_t cap);
 
+/* The trained model built in (src/default_model.c, made by make model). */
+extern const u8 mlra_default_model[];
+extern const size_t mlra_default_model_size;
+
 #endif /* _MLRA_MODEL_H */
