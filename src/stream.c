@@ -258,6 +258,8 @@ static void stream_init(struct mlra_stream *e, struct file *file)
 	e->set_pages = e->original_pages;
 	e->model_gen = 0;
 	e->since_decision = 0;
+	e->seen = 0;
+	e->misses = 0;
 	e->changed = false;
 	e->prefetch = MLRA_PF_NONE;
 	memset(&e->pf, 0, sizeof(e->pf));
@@ -286,6 +288,7 @@ static void stream_record(struct mlra_stream *e, const struct mlra_access *a,
 	e->random |= hint == MLRA_HINT_RANDOM;
 	if (!mlra_history_add(&e->history, a))
 		return;
+	e->seen++;
 	/* A fault's pages beyond fault-around: when it hits a marker. */
 	mlra_guard_access(&e->guard, a->kind == MLRA_ACCESS_FAULT ?
 			  MLRA_GUARD_FAULT_PAGES : pages);
@@ -406,8 +409,10 @@ void mlra_stream_ra(struct file *file, pgoff_t index, unsigned long pages,
 	}
 	if (e->file == file) {
 		last = mlra_history_last(&e->history);
-		if (!async && last && (u32)index - last->index < last->pages)
+		if (!async && last && (u32)index - last->index < last->pages) {
 			last->miss = 1;
+			e->misses++;
+		}
 		if (async && last && last->kind == MLRA_ACCESS_FAULT &&
 		    last->index == (u32)index)
 			mlra_stream_fault_marker(e);
@@ -598,7 +603,9 @@ static void stream_show_fn(struct mlra_stream *e, void *arg)
 		seq_puts(m, "-");
 	else
 		seq_printf(m, "%u", e->policy.applied);
-	seq_printf(m, " %u\n", e->history.count);
+	/* Up to four path components, within the file's file system. */
+	seq_printf(m, " %u %u %u %pD4\n", e->history.count, e->seen,
+		   e->misses, e->file);
 }
 
 /**
@@ -607,12 +614,14 @@ static void stream_show_fn(struct mlra_stream *e, void *arg)
  *
  * Columns: inode, pages in the file, the file's own window, the window
  * now, whether mlra set it, whether the application hinted, class in
- * force (- for the kernel's own), accesses held. Called with
- * mlra_state_lock held: the table is not replaced meanwhile.
+ * force (- for the kernel's own), accesses held, accesses seen, misses
+ * seen, and last the file's path (its last four components within its
+ * file system; it may hold spaces). Called with mlra_state_lock held: the table is not replaced
+ * meanwhile.
  */
 void mlra_streams_show(struct seq_file *m)
 {
-	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses\n");
+	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses seen misses path\n");
 	streams_walk(stream_show_fn, m);
 	seq_printf(m, "# %u live of %u\n", mlra_streams_live(),
 		   mlra_streams_max());

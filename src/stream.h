@@ -32,6 +32,8 @@
  * @set_pages: the window mlra last wrote, if @changed
  * @model_gen: generation of the model @policy's classes belong to
  * @since_decision: accesses since the last decision
+ * @seen: accesses since the entry was made, for debugfs (wraps)
+ * @misses: of those, cache misses the kernel read for, for debugfs (wraps)
  * @changed: mlra's window is in force, not the file's own
  * @hinted: the application gave a readahead hint for this file
  * @random: the kernel reads no more than asked for it (a RANDOM hint)
@@ -53,6 +55,8 @@ struct mlra_stream {
 	u32 set_pages;
 	u32 model_gen;
 	u16 since_decision;
+	u32 seen;
+	u32 misses;
 	bool changed;
 	bool hinted;
 	bool random;
