@@ -16,11 +16,21 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim scripts/mlra-train
+	rm -f scripts/mlra scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim scripts/mlra-train
 
-install: modules
+install: modules install-tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a
+
+# The mlra command, mlra(8), the helpers it runs (trainer, simulator) and
+# the committed families it trains with.
+install-tools: scripts/mlra scripts/mlra-train scripts/mlra-sim
+	install -D -m 0755 scripts/mlra $(DESTDIR)$(PREFIX)/sbin/mlra
+	install -D -m 0755 scripts/mlra-train $(DESTDIR)$(PREFIX)/lib/mlra/mlra-train
+	install -D -m 0755 scripts/mlra-sim $(DESTDIR)$(PREFIX)/lib/mlra/mlra-sim
+	install -D -m 0644 Documentation/mlra.8 $(DESTDIR)$(PREFIX)/share/man/man8/mlra.8
+	install -d $(DESTDIR)$(PREFIX)/share/mlra/traces
+	install -m 0644 scripts/training/traces/*.bin.xz $(DESTDIR)$(PREFIX)/share/mlra/traces/
 
 dkms-install:
 	install -d $(DESTDIR)$(PREFIX)/src/mlra-0.1.0
@@ -34,8 +44,8 @@ HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize
 MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 	src/policy.c scripts/crc32.c
 
-tools: scripts/mlra-model scripts/mlra-trace scripts/mlra-gen scripts/mlra-sim \
-	scripts/mlra-train
+tools: scripts/mlra scripts/mlra-model scripts/mlra-trace scripts/mlra-gen \
+	scripts/mlra-sim scripts/mlra-train
 
 scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*.h include/uapi/linux/*.h)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
@@ -50,6 +60,13 @@ scripts/mlra-sim: scripts/mlra-sim.c $(SIM_SRCS) scripts/sim.h scripts/access_lo
 
 scripts/mlra-train: scripts/mlra-train.c $(SIM_SRCS) src/model_build.c scripts/sim.h scripts/access_log.h $(wildcard include/mlra/*.h include/uapi/linux/*.h)
 	$(HOSTCC) $(SIM_CFLAGS) -o $@ scripts/mlra-train.c $(SIM_SRCS) src/model_build.c -lm
+
+# The administrator's command, mlra(8): no kernel code generation needed.
+MLRA_SRCS := scripts/mlra.c scripts/access_log.c src/model.c src/infer.c \
+	src/features.c src/policy.c src/default_model.c scripts/crc32.c
+
+scripts/mlra: $(MLRA_SRCS) scripts/access_log.h $(wildcard include/mlra/*.h include/uapi/linux/*.h)
+	$(HOSTCC) $(SIM_CFLAGS) -o $@ $(MLRA_SRCS)
 
 scripts/mlra-gen: scripts/mlra-gen.c
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-gen.c
@@ -100,5 +117,5 @@ model:
 traces:
 	scripts/families capture
 
-.PHONY: all modules clean install dkms-install tools style sparse kunit check stress \
+.PHONY: all modules clean install install-tools dkms-install tools style sparse kunit check stress \
 	fuzz bench-infer vm demo model traces
