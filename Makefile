@@ -32,6 +32,10 @@ install-tools: scripts/mlra scripts/mlra-train scripts/mlra-sim
 	install -d $(DESTDIR)$(PREFIX)/share/mlra/traces
 	install -m 0644 scripts/training/traces/*.bin.xz $(DESTDIR)$(PREFIX)/share/mlra/traces/
 
+# mlra-dkms and mlra-tools, built in the cache (scripts/package deb).
+deb:
+	scripts/package deb
+
 dkms-install:
 	install -d $(DESTDIR)$(PREFIX)/src/mlra-0.1.0
 	cp -a Kbuild Kconfig Makefile dkms.conf src include $(DESTDIR)$(PREFIX)/src/mlra-0.1.0/
@@ -40,7 +44,9 @@ dkms-install:
 # in the kernel (no FPU or vector registers, no auto-vectorisation), so that
 # `mlra-model bench` counts what the module runs.
 HOSTCC ?= cc
-HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize -Iinclude
+# HOST_EXTRA_CFLAGS: for example -g (debian/rules), which changes no code.
+HOST_CFLAGS := -O2 -Wall -Wextra -Werror -mgeneral-regs-only -fno-tree-vectorize -Iinclude \
+	$(HOST_EXTRA_CFLAGS)
 MODEL_SRCS := src/model.c src/infer.c src/model_build.c src/features.c \
 	src/policy.c scripts/crc32.c
 
@@ -51,7 +57,7 @@ scripts/mlra-model: scripts/mlra-model.c $(MODEL_SRCS) $(wildcard include/mlra/*
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ scripts/mlra-model.c $(MODEL_SRCS)
 
 # The simulator and trainer compute in floating point: host code only.
-SIM_CFLAGS := -O2 -Wall -Wextra -Werror -Iinclude
+SIM_CFLAGS := -O2 -Wall -Wextra -Werror -Iinclude $(HOST_EXTRA_CFLAGS)
 SIM_SRCS := scripts/sim.c scripts/access_log.c src/model.c src/infer.c \
 	src/features.c src/policy.c scripts/crc32.c
 
@@ -117,5 +123,5 @@ model:
 traces:
 	scripts/families capture
 
-.PHONY: all modules clean install install-tools dkms-install tools style sparse kunit check stress \
+.PHONY: all modules clean install install-tools deb dkms-install tools style sparse kunit check stress \
 	fuzz bench-infer vm demo model traces
