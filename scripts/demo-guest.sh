@@ -45,4 +45,10 @@ run_all
 insmod /mlra/mlra.ko mode=on
 phase=mlra
 run_all
+# What the mlra command shows of it, with a reader holding the file open.
+exec 3<"$file"
+dd bs=4096 count=2048 <&3 >/dev/null 2>&1
+mlra status | sed 's/^/STATUS /'
+mlra top -n -l 5 | sed 's/^/TOP /'
+exec 3<&-
 rmmod mlra
