@@ -5,9 +5,12 @@
  * interleave them.
  */
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "access_log.h"
 
@@ -115,22 +118,40 @@ int mlra_trace_load(const char *path, struct mlra_trace *t)
 {
 	size_t n = strlen(path);
 	bool xz = n > 3 && !strcmp(path + n - 3, ".xz");
-	char cmd[4096];
+	int err, fd, pipefd[2], status = 0;
+	pid_t pid = -1;
 	FILE *f;
-	int err;
 
-	if (xz) {
-		snprintf(cmd, sizeof(cmd), "xz -dc '%s'", path);
-		f = popen(cmd, "r");
+	/* xz reads the file as its stdin: no shell sees the name. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror(path);
+		return -1;
+	}
+	if (!xz) {
+		f = fdopen(fd, "rb");
+	} else if (pipe(pipefd)) {
+		f = NULL;
 	} else {
-		f = fopen(path, "rb");
+		pid = fork();
+		if (!pid) {
+			dup2(fd, STDIN_FILENO);
+			dup2(pipefd[1], STDOUT_FILENO);
+			execlp("xz", "xz", "-dc", (char *)NULL);
+			_exit(127);
+		}
+		close(fd);
+		close(pipefd[1]);
+		f = pid > 0 ? fdopen(pipefd[0], "rb") : NULL;
 	}
 	if (!f) {
 		perror(path);
 		return -1;
 	}
 	err = mlra_trace_read(f, path, t);
-	if ((xz ? pclose(f) : fclose(f)) && !err) {
+	fclose(f);
+	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+			WEXITSTATUS(status)) && !err) {
 		fprintf(stderr, "%s: cannot read\n", path);
 		free(t->rec);
 		err = -1;

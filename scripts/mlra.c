@@ -10,6 +10,8 @@
  * if it refuses anyway, is turned into a sentence.
  */
 
+#define _GNU_SOURCE	/* mkostemp() */
+
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -104,20 +106,42 @@ static char *path_in(const char *dir, const char *name)
 	return path;
 }
 
-/* A small text file, whole, or NULL with errno set. */
+/*
+ * A text file, whole, or NULL with errno set; in a buffer that the next
+ * call reuses.
+ */
 static char *read_text(const char *path)
 {
-	static char buf[65536];
+	static char *buf;
+	static size_t cap;
+	size_t len = 0;
 	ssize_t n;
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
+	for (;;) {
+		if (cap - len < 4096) {
+			char *p = realloc(buf, cap + 65536);
+
+			if (!p)
+				errx(EXIT_FAILED, "out of memory");
+			buf = p;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			err = errno;
+			close(fd);
+			errno = err;
+			return NULL;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
 	close(fd);
-	if (n < 0)
-		return NULL;
-	buf[n] = 0;
+	buf[len] = 0;
 	return buf;
 }
 
@@ -189,7 +213,8 @@ static void knob_check(const struct knob *k, const char *value)
 	}
 	errno = 0;
 	v = strtoul(value, &end, 10);
-	if (!*value || *end || errno || value[0] == '-' || v < k->min ||
+	/* The module takes decimal digits only: no sign, no blank. */
+	if (value[0] < '0' || value[0] > '9' || *end || errno || v < k->min ||
 	    v > k->max)
 		errx(EXIT_USAGE, "%s: '%s' is out of range: a whole number from %lu to %lu",
 		     k->name, value, k->min, k->max);
@@ -210,20 +235,25 @@ static void knob_check_against(const struct knob *k, const char *value)
 		     v, knob_get("min_ra_kb"));
 }
 
-/* Write @len bytes to a sysfs file in one write; the errno, or 0. */
+/* Write @len bytes to a sysfs file; the errno, or 0. */
 static int write_file(const char *path, const void *buf, size_t len)
 {
 	/* O_TRUNC as a shell's > has it: sysfs ignores it, a test tree not. */
-	int fd = open(path, O_WRONLY | O_TRUNC), err = 0;
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), err = 0;
+	size_t done = 0;
 	ssize_t n;
 
 	if (fd < 0)
 		return errno;
-	n = write(fd, buf, len);
-	if (n < 0)
-		err = errno;
-	else if ((size_t)n != len)
-		err = EIO;
+	/* sysfs takes a binary file a page a write: the module gathers them. */
+	while (done < len) {
+		n = write(fd, (const char *)buf + done, len - done);
+		if (n <= 0) {
+			err = n < 0 ? errno : EIO;
+			break;
+		}
+		done += n;
+	}
 	if (close(fd) && !err)
 		err = errno;
 	return err;
@@ -479,10 +509,11 @@ static unsigned long long dropped_now(void)
 static int cmd_record(int argc, char **argv)
 {
 	static struct mlra_log_record rec[4096];
+	static char tmp[PATH_MAX];
 	unsigned long long n = 0, dropped0;
 	const char *out = "mlra.trace";
 	double seconds = -1, start, last = 0;
-	int fd, outfd, a, status = 0;
+	int fd, outfd, a, status = 0, drain = 0;
 	pid_t child = 0;
 	FILE *f;
 
@@ -497,7 +528,7 @@ static int cmd_record(int argc, char **argv)
 			char *end;
 
 			seconds = strtod(argv[++a], &end);
-			if (*end || seconds <= 0)
+			if (*end || !(seconds > 0 && seconds <= 1e7))
 				errx(EXIT_USAGE, "record: -t wants a number of seconds, not '%s'",
 				     argv[a]);
 		} else {
@@ -511,75 +542,117 @@ static int cmd_record(int argc, char **argv)
 	if (a < argc && seconds > 0)
 		errx(EXIT_USAGE, "record: -t or a command, not both");
 	need_debugfs();
-	fd = open(path_in(debugfs_dir(), "access_log"), O_RDONLY | O_NONBLOCK);
+	fd = open(path_in(debugfs_dir(), "access_log"),
+		  O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == EBUSY)
 		errx(EXIT_FAILED, "the access log is open elsewhere (one reader at a time)");
 	if (fd < 0)
 		errx(errno == EACCES ? EXIT_ABSENT : EXIT_FAILED, "%s: %s%s",
 		     path_in(debugfs_dir(), "access_log"), strerror(errno),
 		     errno == EACCES ? ": run as root" : "");
-	outfd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* Beside FILE, renamed over it only once the log is whole. */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) >= (int)sizeof(tmp))
+		errx(EXIT_USAGE, "%s: path too long", out);
+	outfd = mkostemp(tmp, O_CLOEXEC);
 	if (outfd < 0)
 		errx(EXIT_USAGE, "%s: %s", out, strerror(errno));
 	f = fdopen(outfd, "wb");
 	dropped0 = dropped_now();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	if (a < argc) {
 		child = fork();
 		if (child < 0)
 			errx(EXIT_FAILED, "fork: %s", strerror(errno));
 		if (!child) {
-			close(fd);
 			execvp(argv[a], argv + a);
 			fprintf(stderr, "mlra: %s: %s\n", argv[a], strerror(errno));
 			_exit(127);
 		}
 	}
 	start = now();
+	/*
+	 * The end is looked for on every pass, busy log or not; then what
+	 * the rings hold is read until they are empty, a bounded number of
+	 * times on a log that never empties.
+	 */
 	for (;;) {
 		ssize_t got = read(fd, rec, sizeof(rec));
 
 		if (got > 0) {
-			if (fwrite(rec, 1, got, f) != (size_t)got)
+			if (fwrite(rec, 1, got, f) != (size_t)got) {
+				unlink(tmp);
 				errx(EXIT_FAILED, "%s: %s", out, strerror(errno));
+			}
 			n += got / sizeof(rec[0]);
-			continue;
-		}
-		if (got < 0 && errno != EAGAIN && errno != EINTR)
+		} else if (got < 0 && errno != EAGAIN && errno != EINTR) {
+			unlink(tmp);
 			errx(EXIT_FAILED, "reading the access log: %s",
 			     strerror(errno));
-		if (__atomic_load_n(&stop, __ATOMIC_RELAXED) ||
-		    (seconds > 0 && now() - start >= seconds))
-			break;
-		if (child && waitpid(child, &status, WNOHANG) == child) {
-			child = 0;
-			/* One more read for what is left. */
-			__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+		}
+		if (drain) {
+			if (got <= 0 || ++drain > 64)
+				break;
 			continue;
 		}
+		if (child && waitpid(child, &status, WNOHANG) == child)
+			child = 0;
+		if (!child && a < argc)
+			drain = 1;
+		if (__atomic_load_n(&stop, __ATOMIC_RELAXED) ||
+		    (seconds > 0 && now() - start >= seconds))
+			drain = 1;
 		if (isatty(STDERR_FILENO) && now() - last >= 1) {
 			last = now();
 			fprintf(stderr, "\rmlra: %llu records, %llu dropped, %.0f s",
 				n, dropped_now() - dropped0, last - start);
 		}
-		usleep(20000);
+		if (got <= 0)
+			usleep(20000);
 	}
 	if (child) {
 		kill(child, SIGTERM);
 		waitpid(child, &status, 0);
 	}
 	close(fd);
-	if (fclose(f))
+	if (fclose(f) || rename(tmp, out)) {
+		unlink(tmp);
 		errx(EXIT_FAILED, "%s: %s", out, strerror(errno));
+	}
 	fprintf(stderr,
 		"%smlra: %llu records to %s, %llu dropped (marked in the log)\n",
 		isatty(STDERR_FILENO) ? "\r" : "", n, out,
 		dropped_now() - dropped0);
-	if (WIFEXITED(status) && WEXITSTATUS(status))
-		fprintf(stderr, "mlra: the command exited with status %d\n",
-			WEXITSTATUS(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "mlra: the command failed (%s %d); the log is kept\n",
+			WIFEXITED(status) ? "status" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		return EXIT_FAILED;
+	}
 	return EXIT_OK;
+}
+
+/*
+ * Whether the block device of a log's device number (new_encode_dev(), as
+ * stat(2) shows it) says it rotates: 1, 0, or -1 where this host does not
+ * know it. A partition answers for its disk.
+ */
+static int dev_rotational(u32 dev)
+{
+	unsigned int maj = (dev & 0xfff00) >> 8;
+	unsigned int min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	char path[128], *s;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/rotational",
+		 maj, min);
+	s = read_text(path);
+	if (!s) {
+		snprintf(path, sizeof(path),
+			 "/sys/dev/block/%u:%u/../queue/rotational", maj, min);
+		s = read_text(path);
+	}
+	return s ? s[0] != '0' : -1;
 }
 
 /**
@@ -632,7 +705,10 @@ static int cmd_report(int argc, char **argv)
 	static u8 blob[MLRA_MODEL_MAX_SIZE + 1];
 	static struct mlra_model m;
 	struct file_report *files = NULL, *fr;
-	struct stream_replay *st = NULL, *s;
+	struct stream_replay *st = NULL, *sr;
+	unsigned long interval;
+	bool nonrot;
+	char *s;
 	size_t nf = 0, ns = 0, i, j;
 	const char *model = NULL;
 	struct mlra_trace t;
@@ -648,7 +724,8 @@ static int cmd_report(int argc, char **argv)
 		      "  per file of a log from mlra record: accesses, misses,\n"
 		      "  pages, and the classes the model (default: the built-in\n"
 		      "  one) chooses when the log is replayed as the module\n"
-		      "  would see it\n",
+		      "  would see it, before the confidence floor and the\n"
+		      "  hysteresis of its policy\n",
 		      argc == a + 1 ? stdout : stderr);
 		return argc == a + 1 ? EXIT_OK : EXIT_USAGE;
 	}
@@ -665,6 +742,12 @@ static int cmd_report(int argc, char **argv)
 	mlra_model_pack(&m, blob, packed);
 	if (mlra_trace_load(argv[a], &t))
 		return EXIT_USAGE;
+	/* This host's decision interval where the module is loaded. */
+	s = read_text(path_in(sysfs_dir(), "decision_interval"));
+	interval = s ? strtoul(s, NULL, 10) : 0;
+	if (!interval)
+		interval = MLRA_DEFAULT_DECISION_INTERVAL;
+	nonrot = t.n && !dev_rotational(t.rec[0].dev);
 	for (i = 0; i < t.n; i++) {
 		const struct mlra_log_record *r = &t.rec[i];
 		struct mlra_access acc = {};
@@ -687,14 +770,16 @@ static int cmd_report(int argc, char **argv)
 			}
 			files[st[j].file].streams++;
 		}
-		s = &st[j];
-		fr = &files[s->file];
+		sr = &st[j];
+		fr = &files[sr->file];
 		if (r->kind == MLRA_LOG_SYNC_RA) {
-			struct mlra_access *last = mlra_history_last(&s->h);
+			struct mlra_access *last = mlra_history_last(&sr->h);
 
-			fr->misses++;
-			if (last && (u32)r->index - last->index < last->pages)
+			/* A miss of the last access, as the module counts it. */
+			if (last && (u32)r->index - last->index < last->pages) {
 				last->miss = 1;
+				fr->misses++;
+			}
 			continue;
 		}
 		if (r->kind != MLRA_LOG_READ && r->kind != MLRA_LOG_FAULT)
@@ -705,14 +790,14 @@ static int cmd_report(int argc, char **argv)
 			   MLRA_ACCESS_READ;
 		fr->accesses++;
 		fr->pages += r->pages;
-		if (!mlra_history_add(&s->h, &acc))
+		if (!mlra_history_add(&sr->h, &acc))
 			continue;
-		if (++s->since >= MLRA_DEFAULT_DECISION_INTERVAL) {
+		if (++sr->since >= interval) {
 			s32 f[MLRA_MAX_INPUTS] = {};
 			struct mlra_prediction p;
 
-			s->since = 0;
-			mlra_features(&s->h, r->window, r->size_pages, false, f);
+			sr->since = 0;
+			mlra_features(&sr->h, r->window, r->size_pages, nonrot, f);
 			mlra_infer(&m, f, &p);
 			fr->decisions++;
 			fr->classes[p.class]++;
@@ -839,30 +924,38 @@ static double sim_ms(const char *tmp, const char *trace, const char *profile,
 /* This host's kind of disk, for the trace's device: rotational or not. */
 static const char *trace_profile(const struct mlra_trace *t)
 {
-	char path[128], *s;
-	u32 dev = t->n ? t->rec[0].dev : 0;
-	unsigned int maj = (dev & 0xfff00) >> 8;
-	unsigned int min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return t->n && !dev_rotational(t->rec[0].dev) ? "cloud" : "hdd";
+}
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/rotational",
-		 maj, min);
-	s = read_text(path);
-	if (!s) {	/* a partition: its disk's queue */
-		snprintf(path, sizeof(path),
-			 "/sys/dev/block/%u:%u/../queue/rotational", maj, min);
-		s = read_text(path);
-	}
-	return s && s[0] == '0' ? "cloud" : "hdd";
+/* The trainer's scratch directory, removed however train ends. */
+static char train_tmp[PATH_MAX];
+
+static void train_cleanup(void)
+{
+	static const char * const names[] = {
+		"model.mlra", "model.c", "report.txt", "sim.out",
+	};
+	size_t i;
+
+	if (!train_tmp[0])
+		return;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		unlink(path_in(train_tmp, names[i]));
+	rmdir(train_tmp);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int cmd_train(int argc, char **argv)
 {
-	static char trainer[PATH_MAX], out_tmp[PATH_MAX + 8], epochs_s[16];
-	char tmpl[] = "/tmp/mlra-train.XXXXXX";
-	const char *out = NULL, *tmp, *fam;
+	static char trainer[PATH_MAX], epochs_s[16];
+	const char *out = NULL, *fam, *tmpdir = getenv("TMPDIR");
 	const char **args;
-	char *policy;
-	int a, n = 0, epochs = 40, first;
+	char *policy, *end, *out_tmp;
+	int a, n = 0, n_fam, epochs = 40, first, fd;
 	struct dirent *d;
 	size_t len;
 	DIR *dir;
@@ -871,8 +964,8 @@ static int cmd_train(int argc, char **argv)
 		if (!strcmp(argv[a], "-o") && a + 1 < argc) {
 			out = argv[++a];
 		} else if (!strcmp(argv[a], "-e") && a + 1 < argc) {
-			epochs = atoi(argv[++a]);
-			if (epochs < 1 || epochs > 1000)
+			epochs = strtol(argv[++a], &end, 10);
+			if (*end || epochs < 1 || epochs > 1000)
 				errx(EXIT_USAGE, "train: -e wants 1 to 1000 epochs, not '%s'",
 				     argv[a]);
 		} else {
@@ -901,17 +994,21 @@ static int cmd_train(int argc, char **argv)
 	}
 	snprintf(trainer, sizeof(trainer), "%s/mlra-train", helper_dir());
 	if (access(trainer, X_OK))
-		errx(EXIT_ABSENT, "no trainer at %s (make tools, or set MLRA_LIBEXEC)",
+		errx(EXIT_FAILED, "no trainer at %s (make tools, or set MLRA_LIBEXEC)",
 		     trainer);
 	fam = families_dir();
 	dir = opendir(fam);
 	if (!dir)
-		errx(EXIT_ABSENT, "no committed families in %s (set MLRA_DATA)",
+		errx(EXIT_FAILED, "no committed families in %s (set MLRA_DATA)",
 		     fam);
-	tmp = mkdtemp(tmpl);
-	if (!tmp)
+	snprintf(train_tmp, sizeof(train_tmp), "%s/mlra-train.XXXXXX",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(train_tmp)) {
+		train_tmp[0] = 0;
 		errx(EXIT_FAILED, "mkdtemp: %s", strerror(errno));
-	args = calloc(argc + 80, sizeof(*args));
+	}
+	atexit(train_cleanup);
+	args = calloc(argc + 32, sizeof(*args));
 	if (!args)
 		errx(EXIT_FAILED, "out of memory");
 	snprintf(epochs_s, sizeof(epochs_s), "%d", epochs);
@@ -926,33 +1023,52 @@ static int cmd_train(int argc, char **argv)
 	args[n++] = "0";
 	args[n++] = "--progress";
 	args[n++] = "1";
-	args[n++] = strdup(path_in(tmp, "model.mlra"));
-	args[n++] = strdup(path_in(tmp, "model.c"));
-	args[n++] = strdup(path_in(tmp, "report.txt"));
-	while ((d = readdir(dir)) && n < argc + 70) {
+	args[n++] = strdup(path_in(train_tmp, "model.mlra"));
+	args[n++] = strdup(path_in(train_tmp, "model.c"));
+	args[n++] = strdup(path_in(train_tmp, "report.txt"));
+	/* The families in name order, as make model gives them: reproducible. */
+	n_fam = n;
+	while ((d = readdir(dir))) {
 		len = strlen(d->d_name);
-		if (len > 7 && !strcmp(d->d_name + len - 7, ".bin.xz"))
-			args[n++] = strdup(path_in(fam, d->d_name));
+		if (len <= 7 || strcmp(d->d_name + len - 7, ".bin.xz"))
+			continue;
+		args = realloc(args, (n + argc + 2) * sizeof(*args));
+		if (!args)
+			errx(EXIT_FAILED, "out of memory");
+		args[n++] = strdup(path_in(fam, d->d_name));
 	}
 	closedir(dir);
+	qsort(args + n_fam, n - n_fam, sizeof(*args), by_name);
+	n_fam = n - n_fam;
+	if (n_fam + argc - first > 64)
+		errx(EXIT_USAGE, "at most %d logs of yours: 64 in all, families included",
+		     64 - n_fam);
 	for (a = first; a < argc; a++)
 		args[n++] = argv[a];
+	args[n] = NULL;
 	fprintf(stderr, "mlra: training on %d logs of %s and %d of yours\n",
-		n - 14 - (argc - first), fam, argc - first);
+		n_fam, fam, argc - first);
 	if (run(args, NULL))
 		errx(EXIT_FAILED, "the trainer failed; %s is left as it was", out);
 	/* Into place whole: a copy beside MODEL, then a rename. */
-	snprintf(out_tmp, sizeof(out_tmp), "%s.tmp", out);
+	out_tmp = malloc(strlen(out) + 8);
+	if (!out_tmp)
+		errx(EXIT_FAILED, "out of memory");
+	sprintf(out_tmp, "%s.XXXXXX", out);
 	{
 		static u8 blob[MLRA_MODEL_MAX_SIZE + 1];
 		static struct mlra_model m;
 		FILE *f;
 
-		len = model_read(path_in(tmp, "model.mlra"), blob, &m);
-		f = fopen(out_tmp, "wb");
+		len = model_read(path_in(train_tmp, "model.mlra"), blob, &m);
+		fd = mkostemp(out_tmp, O_CLOEXEC);
+		f = fd < 0 ? NULL : fdopen(fd, "wb");
 		if (!f || fwrite(blob, 1, len, f) != len || fclose(f) ||
-		    rename(out_tmp, out))
+		    rename(out_tmp, out)) {
+			if (fd >= 0)
+				unlink(out_tmp);
 			errx(EXIT_FAILED, "%s: %s", out, strerror(errno));
+		}
 	}
 	policy = malloc(strlen(out) + 8);
 	if (!policy)
@@ -969,16 +1085,11 @@ static int cmd_train(int argc, char **argv)
 			continue;
 		profile = trace_profile(&t);
 		free(t.rec);
-		base = sim_ms(tmp, argv[a], profile, "linux");
-		mine = sim_ms(tmp, argv[a], profile, policy);
+		base = sim_ms(train_tmp, argv[a], profile, "linux");
+		mine = sim_ms(train_tmp, argv[a], profile, policy);
 		printf("%-40s %-6s %10.1f %10.1f %7.2fx\n", argv[a], profile,
 		       base, mine, mine > 0 ? base / mine : 0);
 	}
-	unlink(path_in(tmp, "model.mlra"));
-	unlink(path_in(tmp, "model.c"));
-	unlink(path_in(tmp, "report.txt"));
-	unlink(path_in(tmp, "sim.out"));
-	rmdir(tmp);
 	return EXIT_OK;
 }
 
@@ -991,15 +1102,16 @@ static int cmd_train(int argc, char **argv)
  * @class: the class in force, -1 for the kernel's own
  * @seen: accesses seen
  * @misses: misses seen
+ * @stream: the stream's number: one file may have several
  * @rate: accesses since the last snapshot
- * @path: the file's last path components
+ * @path: the file's last path components, escaped as debugfs has them
  */
 struct top_row {
 	unsigned long long ino;
 	unsigned int own, window, mlra;
 	int class;
-	unsigned long long seen, misses, rate;
-	char path[256];
+	unsigned long long seen, misses, stream, rate;
+	char path[1024];
 };
 
 /* The streams table; returns the rows, their count in @n. */
@@ -1007,7 +1119,7 @@ static struct top_row *top_read(size_t *n)
 {
 	const char *s = read_text(path_in(debugfs_dir(), "streams"));
 	struct top_row *rows = NULL, r;
-	char line[512], cls[16];
+	char line[2048], cls[16];
 	const char *p = s;
 	size_t len;
 	int used;
@@ -1021,9 +1133,9 @@ static struct top_row *top_read(size_t *n)
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += len + !!p[len];
 		memset(&r, 0, sizeof(r));
-		if (sscanf(line, "%llu %*u %u %u %u %*u %15s %*u %llu %llu %n",
+		if (sscanf(line, "%llu %*u %u %u %u %*u %15s %*u %llu %llu %llu %n",
 			   &r.ino, &r.own, &r.window, &r.mlra, cls, &r.seen,
-			   &r.misses, &used) != 7)
+			   &r.misses, &r.stream, &used) != 8)
 			continue;	/* the header, the summary */
 		r.class = cls[0] == '-' ? -1 : atoi(cls);
 		snprintf(r.path, sizeof(r.path), "%s", line + used);
@@ -1097,12 +1209,13 @@ static int cmd_top(int argc, char **argv)
 			once = 1;
 		} else if (!strcmp(argv[a], "-d") && a + 1 < argc) {
 			delay = strtod(argv[++a], &end);
-			if (*end || delay <= 0)
-				errx(EXIT_USAGE, "top: -d wants seconds, not '%s'",
+			if (*end || !(delay >= 0.1 && delay <= 3600))
+				errx(EXIT_USAGE, "top: -d wants 0.1 to 3600 seconds, not '%s'",
 				     argv[a]);
 		} else if (!strcmp(argv[a], "-l") && a + 1 < argc) {
 			max = strtoul(argv[++a], &end, 10);
-			if (*end || !max)
+			if (*end || !max || argv[a][0] < '0' || argv[a][0] > '9' ||
+			    max > 100000)
 				errx(EXIT_USAGE, "top: -l wants a number of lines, not '%s'",
 				     argv[a]);
 		} else {
@@ -1130,8 +1243,7 @@ static int cmd_top(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			rows[i].rate = 0;
 			for (j = 0; j < nb; j++)
-				if (before[j].ino == rows[i].ino &&
-				    !strcmp(before[j].path, rows[i].path) &&
+				if (before[j].stream == rows[i].stream &&
 				    rows[i].seen >= before[j].seen)
 					rows[i].rate = rows[i].seen - before[j].seen;
 		}

@@ -26,9 +26,11 @@ bench)
 	insmod /mlra/mlra.ko mode=on
 	run() {	# MODEL: off, builtin or site
 		case $1 in
-		off) mlra mode off ;;
-		builtin) mlra load --builtin >/dev/null && mlra mode on ;;
-		site) mlra load /data/site.mlra >/dev/null && mlra mode on ;;
+		off) mlra mode off || exit 1 ;;
+		builtin) { mlra load --builtin >/dev/null && mlra mode on; } ||
+			exit 1 ;;
+		site) { mlra load /data/site.mlra >/dev/null && mlra mode on; } ||
+			exit 1 ;;
 		esac
 		sync
 		echo 3 >/proc/sys/vm/drop_caches

@@ -595,6 +595,7 @@ static void stream_show_fn(struct mlra_stream *e, void *arg)
 {
 	struct seq_file *m = arg;
 	struct inode *inode = file_host(e->file);
+	char path[256];
 
 	seq_printf(m, "%lu %llu %u %u %d %d ", inode->i_ino,
 		   i_size_read(inode) >> PAGE_SHIFT, e->original_pages,
@@ -603,9 +604,16 @@ static void stream_show_fn(struct mlra_stream *e, void *arg)
 		seq_puts(m, "-");
 	else
 		seq_printf(m, "%u", e->policy.applied);
-	/* Up to four path components, within the file's file system. */
-	seq_printf(m, " %u %u %u %pD4\n", e->history.count, e->seen,
-		   e->misses, e->file);
+	seq_printf(m, " %u %u %u %llu ", e->history.count, e->seen,
+		   e->misses, e->id);
+	/*
+	 * Up to four path components, within the file's file system; any
+	 * name may hold blanks or a newline: escaped, so a line stays a line
+	 * and the path one field.
+	 */
+	snprintf(path, sizeof(path), "%pD4", e->file);
+	seq_escape(m, path, " \t\n\\");
+	seq_putc(m, '\n');
 }
 
 /**
@@ -615,13 +623,14 @@ static void stream_show_fn(struct mlra_stream *e, void *arg)
  * Columns: inode, pages in the file, the file's own window, the window
  * now, whether mlra set it, whether the application hinted, class in
  * force (- for the kernel's own), accesses held, accesses seen, misses
- * seen, and last the file's path (its last four components within its
- * file system; it may hold spaces). Called with mlra_state_lock held: the table is not replaced
- * meanwhile.
+ * seen, the stream's number (as in the access log, all 64 bits), and the
+ * file's path (its last four components within its file system, blanks,
+ * newlines and backslashes escaped in octal). Called with mlra_state_lock
+ * held: the table is not replaced meanwhile.
  */
 void mlra_streams_show(struct seq_file *m)
 {
-	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses seen misses path\n");
+	seq_puts(m, "inode size_pages own_window window mlra hinted class accesses seen misses stream path\n");
 	streams_walk(stream_show_fn, m);
 	seq_printf(m, "# %u live of %u\n", mlra_streams_live(),
 		   mlra_streams_max());

@@ -54,9 +54,9 @@ struct mlra_stream {
 	u32 original_pages;
 	u32 set_pages;
 	u32 model_gen;
-	u16 since_decision;
 	u32 seen;
 	u32 misses;
+	u16 since_decision;
 	bool changed;
 	bool hinted;
 	bool random;

@@ -36,6 +36,12 @@ static void mlra_stream_one_entry_per_file(struct kunit *test)
 	e = stream_lookup(stream_table(), f);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->history.count, MLRA_RING);
+	/* debugfs' counts: every access; a miss only where one was read. */
+	KUNIT_EXPECT_EQ(test, e->seen, 100);
+	mlra_stream_ra(f, 99, 1, false);
+	mlra_stream_ra(f, 5, 1, false);
+	mlra_stream_ra(f, 99, 1, true);
+	KUNIT_EXPECT_EQ(test, e->misses, 1);
 
 	/* Released: gone. The same address read again starts afresh. */
 	mlra_stream_release(f);
@@ -44,6 +50,8 @@ static void mlra_stream_one_entry_per_file(struct kunit *test)
 	e = stream_lookup(stream_table(), f);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->history.count, 1);
+	KUNIT_EXPECT_EQ(test, e->seen, 1);
+	KUNIT_EXPECT_EQ(test, e->misses, 0);
 	mlra_test_put_file(f);
 	KUNIT_EXPECT_EQ(test, mlra_streams_live(), 0);
 }

@@ -58,7 +58,7 @@ check "report names the file with its accesses" \
 dd if=$FILE of=/dev/null bs=4096 count=2000 2>/dev/null
 sh -c "exec 3<$FILE; dd bs=4096 count=3000 <&3 >/dev/null 2>&1; mlra top -n >/tmp/top; exec 3<&-"
 check "top -n: the open file is the busiest, with its path" \
-	sh -c "sed -n 2p /tmp/top | grep -q ' swap.dat\$'"
+	sh -c "sed -n 2p /tmp/top | grep -q 'swap.dat\$'"
 
 check "load a valid model" mlra load $M/golden.mlra
 check "model_info names it" grep -qx "name golden" $KNOBS/model_info
