@@ -73,6 +73,15 @@ static const char *debugfs_dir(void)
 	return d ? d : "/sys/kernel/debug/mlra";
 }
 
+/* Usage text: to stdout for --help (exit 0), else to stderr (exit 2). */
+static int usage_of(const char *text, const char *arg)
+{
+	bool help = arg && !strcmp(arg, "--help");
+
+	fputs(text, help ? stdout : stderr);
+	return help ? EXIT_OK : EXIT_USAGE;
+}
+
 static void need_module(void)
 {
 	struct stat st;
@@ -291,7 +300,6 @@ static int set_knob(const char *name, const char *value)
 
 static int cmd_set(int argc, char **argv)
 {
-	bool help = argc == 2 && !strcmp(argv[1], "--help");
 	size_t i;
 
 	if (argc == 2 && !strcmp(argv[1], "--list")) {
@@ -300,9 +308,8 @@ static int cmd_set(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc != 3) {
-		fputs("usage: mlra set KNOB VALUE   (mlra set --list: the knobs)\n",
-		      help ? stdout : stderr);
-		return help ? EXIT_OK : EXIT_USAGE;
+		return usage_of("usage: mlra set KNOB VALUE   (mlra set --list: the knobs)\n",
+				argc == 2 ? argv[1] : NULL);
 	}
 	return set_knob(argv[1], argv[2]);
 }
@@ -310,9 +317,8 @@ static int cmd_set(int argc, char **argv)
 static int cmd_mode(int argc, char **argv)
 {
 	if (argc != 2 || !strcmp(argv[1], "--help")) {
-		fputs("usage: mlra mode on|observe|off\n",
-		      argc == 2 ? stdout : stderr);
-		return argc == 2 ? EXIT_OK : EXIT_USAGE;
+		return usage_of("usage: mlra mode on|observe|off\n",
+				argc == 2 ? argv[1] : NULL);
 	}
 	return set_knob("mode", argv[1]);
 }
@@ -350,11 +356,8 @@ static int cmd_status(int argc, char **argv)
 	struct stat st;
 	size_t i;
 
-	if (argc > 1) {
-		fputs("usage: mlra status\n", strcmp(argv[1], "--help") ?
-		      stderr : stdout);
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
-	}
+	if (argc > 1)
+		return usage_of("usage: mlra status\n", argv[1]);
 	need_module();
 	printf("mlra: %s, mode %s\n",
 	       strcmp(knob_get("enabled"), "1") ? "disabled" : "enabled",
@@ -456,9 +459,8 @@ static int cmd_load(int argc, char **argv)
 	int err;
 
 	if (argc != 2 || !strcmp(argv[1], "--help")) {
-		fputs("usage: mlra load MODEL | --builtin\n", argc == 2 ?
-		      stdout : stderr);
-		return argc == 2 ? EXIT_OK : EXIT_USAGE;
+		return usage_of("usage: mlra load MODEL | --builtin\n",
+				argc == 2 ? argv[1] : NULL);
 	}
 	if (!strcmp(argv[1], "--builtin")) {
 		len = mlra_default_model_size;
@@ -532,11 +534,9 @@ static int cmd_record(int argc, char **argv)
 				errx(EXIT_USAGE, "record: -t wants a number of seconds, not '%s'",
 				     argv[a]);
 		} else {
-			fputs("usage: mlra record [-o FILE] [-t SECONDS | -- COMMAND...]\n"
-			      "  FILE: default mlra.trace; without -t or a command,\n"
-			      "  until interrupted (^C)\n",
-			      strcmp(argv[a], "--help") ? stderr : stdout);
-			return strcmp(argv[a], "--help") ? EXIT_USAGE : EXIT_OK;
+			return usage_of("usage: mlra record [-o FILE] [-t SECONDS | -- CMD...]\n"
+					"  FILE: default mlra.trace; without -t or a command,\n"
+					"  until interrupted (^C)\n", argv[a]);
 		}
 	}
 	if (a < argc && seconds > 0)
@@ -720,14 +720,13 @@ static int cmd_report(int argc, char **argv)
 		a = 3;
 	}
 	if (argc != a + 1 || !strcmp(argv[a], "--help")) {
-		fputs("usage: mlra report [-m MODEL] FILE\n"
+		return usage_of("usage: mlra report [-m MODEL] FILE\n"
 		      "  per file of a log from mlra record: accesses, misses,\n"
 		      "  pages, and the classes the model (default: the built-in\n"
 		      "  one) chooses when the log is replayed as the module\n"
 		      "  would see it, before the confidence floor and the\n"
 		      "  hysteresis of its policy\n",
-		      argc == a + 1 ? stdout : stderr);
-		return argc == a + 1 ? EXIT_OK : EXIT_USAGE;
+		      argc == a + 1 ? argv[a] : NULL);
 	}
 	if (model) {
 		model_read(model, blob, &m);
@@ -973,15 +972,12 @@ static int cmd_train(int argc, char **argv)
 		}
 	}
 	if (!out || a == argc || argv[a][0] == '-') {
-		bool help = a < argc && !strcmp(argv[a], "--help");
-
-		fputs("usage: mlra train [-e EPOCHS] -o MODEL FILE...\n"
+		return usage_of("usage: mlra train [-e EPOCHS] -o MODEL FILE...\n"
 		      "  a model from access logs of mlra record, trained with the\n"
 		      "  committed families (so that it keeps what they teach);\n"
 		      "  at the end, each FILE's simulated speedup on this host's\n"
 		      "  kind of disk (rotational or not)\n",
-		      help ? stdout : stderr);
-		return help ? EXIT_OK : EXIT_USAGE;
+		      a < argc ? argv[a] : NULL);
 	}
 	first = a;
 	for (; a < argc; a++) {
@@ -1219,11 +1215,10 @@ static int cmd_top(int argc, char **argv)
 				errx(EXIT_USAGE, "top: -l wants a number of lines, not '%s'",
 				     argv[a]);
 		} else {
-			fputs("usage: mlra top [-n] [-d SECONDS] [-l LINES]\n"
-			      "  the busiest streams, every SECONDS (2); -n: one\n"
-			      "  snapshot, by accesses, for scripts; LINES: 20\n",
-			      strcmp(argv[a], "--help") ? stderr : stdout);
-			return strcmp(argv[a], "--help") ? EXIT_USAGE : EXIT_OK;
+			return usage_of("usage: mlra top [-n] [-d SECONDS] [-l LINES]\n"
+					"  the busiest streams, every SECONDS (2); -n: one\n"
+					"  snapshot, by accesses, for scripts; LINES: 20\n",
+					argv[a]);
 		}
 	}
 	need_debugfs();

@@ -128,18 +128,9 @@ expect "record without an access log fails and says so" 1 "access_log" \
 	"$mlra" record -t 1 -o "$tmp/r.bin"
 
 # report on a hand-made log: two streams of one file read backwards a page
-# at a time, one of another read forwards; records as in tests/host.sh.
-le() {
-	_v=$1 _i=0
-	while [ $_i -lt "$2" ]; do
-		printf "\\$(printf %03o $((_v & 255)))"
-		_v=$((_v >> 8)) _i=$((_i + 1))
-	done
-}
-rec() {	# time ino index stream dev pages window size kind flags
-	le "$1" 8; le "$2" 8; le "$3" 8; le "$4" 4; le "$5" 4; le "$6" 4
-	le "$7" 4; le "$8" 4; le "$9" 1; le "${10}" 1; le 27762 2
-}
+# at a time, one of another read forwards (tests/records.sh); a miss of
+# the last access read backwards.
+. "$MLRA_TOP/tests/records.sh"
 i=0
 while [ $i -lt 64 ]; do
 	rec $((i * 3 + 1)) 12 $((1000 - i)) 1 2049 1 32 1024 0 0

@@ -71,19 +71,8 @@ printf '1,2,3\n' >"$tmp/three.csv"
 expect_fail "eval rejects a row of the wrong width" "expected 2 integers" \
 	"$tool" eval "$tmp/golden.mlra" "$tmp/three.csv"
 
-# mlra-trace on hand-made records (include/uapi/linux/mlra_log.h): le VALUE
-# BYTES writes an integer little-endian; rec the fields of a record in order.
-le() {
-	_v=$1 _i=0
-	while [ $_i -lt "$2" ]; do
-		printf "\\$(printf %03o $((_v & 255)))"
-		_v=$((_v >> 8)) _i=$((_i + 1))
-	done
-}
-rec() {	# time ino index stream dev pages window size kind flags
-	le "$1" 8; le "$2" 8; le "$3" 8; le "$4" 4; le "$5" 4; le "$6" 4
-	le "$7" 4; le "$8" 4; le "$9" 1; le "${10}" 1; le 27762 2
-}
+# mlra-trace on hand-made records (tests/records.sh).
+. "$MLRA_TOP/tests/records.sh"
 trace=$MLRA_TOP/scripts/mlra-trace
 {
 	rec 200 12 5 1 2049 4 32 256 0 2
