@@ -342,10 +342,8 @@ static unsigned long long stat_get(const char *stats, const char *name)
 /* The built-in model's blob, which src/default_model.c holds. */
 static u32 builtin_crc(void)
 {
-	return mlra_default_model[mlra_default_model_size - 4] |
-	       mlra_default_model[mlra_default_model_size - 3] << 8 |
-	       mlra_default_model[mlra_default_model_size - 2] << 16 |
-	       (u32)mlra_default_model[mlra_default_model_size - 1] << 24;
+	return get_unaligned_le32(mlra_default_model +
+				  mlra_default_model_size - 4);
 }
 
 static int cmd_status(int argc, char **argv)
@@ -633,6 +631,17 @@ static int cmd_record(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A log's device number is new_encode_dev()'s, as stat(2) shows it. */
+static unsigned int dev_major(u32 dev)
+{
+	return (dev & 0xfff00) >> 8;
+}
+
+static unsigned int dev_minor(u32 dev)
+{
+	return (dev & 0xff) | ((dev >> 12) & 0xfff00);
+}
+
 /*
  * Whether the block device of a log's device number (new_encode_dev(), as
  * stat(2) shows it) says it rotates: 1, 0, or -1 where this host does not
@@ -640,8 +649,7 @@ static int cmd_record(int argc, char **argv)
  */
 static int dev_rotational(u32 dev)
 {
-	unsigned int maj = (dev & 0xfff00) >> 8;
-	unsigned int min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	unsigned int maj = dev_major(dev), min = dev_minor(dev);
 	char path[128], *s;
 
 	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/rotational",
@@ -809,10 +817,8 @@ static int cmd_report(int argc, char **argv)
 		int shown = 0;
 
 		fr = &files[i];
-		/* The log's dev is new_encode_dev()'s, as stat(2) shows. */
 		printf("%u:%-6u %-10llu %7u %9llu %8llu %10llu  ",
-		       (fr->dev & 0xfff00) >> 8,
-		       (fr->dev & 0xff) | ((fr->dev >> 12) & 0xfff00),
+		       dev_major(fr->dev), dev_minor(fr->dev),
 		       (unsigned long long)fr->ino, fr->streams,
 		       (unsigned long long)fr->accesses,
 		       (unsigned long long)fr->misses,
