@@ -5,13 +5,15 @@
 #            family's access log, taken with the disk's readahead off, in
 #            out/NAME.bin, and the disk's read counters before and after
 #            a second run with the kernel's readahead in out/disk
-#   bench    (scripts/families bench) with mlra loaded, each family twice
-#            in the same boot, REPS times (default 1): mode off (the
-#            kernel alone) and mode on, off first in odd repetitions and
-#            on first in even ones; one line a run:
+#   bench    (scripts/families bench) with mlra loaded, each family once
+#            untimed with mode off, then twice in the same boot, REPS
+#            times (default 1): mode off (the kernel alone) and mode on,
+#            off first in odd repetitions and on first in even ones; one
+#            line a run:
 #            RESULT NAME off|on SECONDS READS SECTORS
 #            then once more at once, mode off, from what is left in the
-#            cache: HOT NAME SECONDS
+#            cache: HOT NAME SECONDS. With NULL=1 the run named on has
+#            mode off as well: the table then shows the host's noise
 #   needs    (scripts/families needs) each family once with the disk's
 #            readahead off, which reads each page the family touches
 #            (once, in a guest whose memory holds every file):
@@ -59,11 +61,18 @@ uptime_s() {
 family() {
 	case " ${ONLY:-$1} " in *" $1 "*) ;; *) return ;; esac
 	if [ "$mode" = bench ]; then
+		# One run first, from a cold cache and not timed: the first run
+		# of a family in a boot is slower than the ones after it (a null
+		# run showed it; QEMU translates the program's code once), and
+		# it would always be one of mode off.
+		echo off >$KNOBS/mode
+		cold
+		(eval "$2") >/dev/null 2>&1 || true
 		# Off first in odd repetitions, on first in even ones, so that
 		# what the order does (a warmed throttle, the page cache's
 		# state) falls on both.
 		for m in $(seq "$reps" | awk '{ print ($1 % 2 ? "off on" : "on off") }'); do
-			echo $m >$KNOBS/mode
+			if [ -n "${NULL:-}" ]; then echo off; else echo $m; fi >$KNOBS/mode
 			cold
 			set -- "$1" "$2" "$(disk)" "$(uptime_s)"
 			(eval "$2") >/dev/null 2>&1 || echo "bench: $1 failed" >&2

@@ -78,7 +78,11 @@ mlra_profile() {
 # awk functions for the benchmarks' tables, which hold several runs of
 # each workload: keep(NAME, MODE) files the fields of the line being read
 # as one more run of NAME with mlra MODE (in the arrays runs and kept);
-# mid(NAME, MODE, C) is the median of field C over those runs.
+# mid(NAME, MODE, C) is the median of field C over those runs;
+# pair(NAME, C, A, B) is the median over the runs of field C in mode A's
+# k-th run divided by mode B's k-th: when each repetition runs both modes
+# back to back, the ratio of a pair cancels how the host's speed drifts
+# from one repetition to the next, which the ratio of two medians keeps.
 # awk "$MLRA_AWK_RUNS"'...'.
 MLRA_AWK_RUNS='function median(a, k,   i, j, v) {
 	for (i = 2; i <= k; i++)
@@ -94,6 +98,11 @@ function keep(f, md,   c, k) {
 function mid(f, md, c,   j, a) {
 	for (j = 1; j <= runs[f, md]; j++) a[j] = kept[f, md, j, c]
 	return median(a, runs[f, md])
+}
+function pair(f, c, x, y,   j, k, a) {
+	for (j = 1; j <= runs[f, x] && j <= runs[f, y]; j++)
+		if (kept[f, y, j, c] > 0) a[++k] = kept[f, x, j, c] / kept[f, y, j, c]
+	return k ? median(a, k) : 0
 }
 '
 

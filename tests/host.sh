@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host tests of the model tools: mlra-model against the hand-computed golden
 # vectors and its rejections, mlra-trace and mlra-sim on hand-made logs,
-# the default model's reproduction, the plots of the results, and the
-# libFuzzer target for FUZZ_SECONDS (60).
+# the default model's reproduction, a benchmark table from kept runs, the
+# plots of the results, and the libFuzzer target for FUZZ_SECONDS (60).
 # Prints "ok - ..." / "not ok - ..." lines for scripts/check.
 set -u
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -148,6 +148,43 @@ if "$MLRA_TOP/scripts/model" --check >"$tmp/model" 2>&1; then
 else
 	not_ok "make model reproduces the committed default model" "$(tail -n 3 "$tmp/model")"
 fi
+
+# A benchmark's table from its kept runs (scripts/families table): each
+# repetition's off and on run back to back, the speedup the median of
+# their ratios. Family b: pairs 10/12, 6.6/6 (on first) and 2/2.2 while
+# the host sped up: 0.91x, where the ratio of the medians says 1.10x.
+mkdir -p "$tmp/cache/bench"
+cat >"$tmp/cache/bench/families-cloud.txt" <<'END'
+BENCH cloud 2000 3 2026-01-01
+NEED a 2048 0
+NEED b 2048 0
+RESULT a off 10 100 2048
+RESULT a on 5 50 2048
+RESULT a on 8 50 2048
+RESULT a off 16 100 2048
+RESULT a off 4 100 2048
+RESULT a on 4 50 2048
+RESULT b off 10 100 2048
+RESULT b on 12 100 2048
+RESULT b on 6 100 2048
+RESULT b off 6.6 100 2048
+RESULT b off 2 100 2048
+RESULT b on 2.2 100 2048
+END
+MLRA_CACHE=$tmp/cache "$MLRA_TOP/scripts/families" table bench cloud >"$tmp/table" 2>&1
+if grep -q '^| a | 10.00 | 5.00 | 2.00x |' "$tmp/table" &&
+   grep -q '^| b | 6.60 | 6.00 | 0.91x |' "$tmp/table" &&
+   grep -q '^Geometric mean speedup over 2 families: 1.35x$' "$tmp/table" &&
+   grep -q '^Families below 0.95x: b 0.91x$' "$tmp/table"; then
+	ok "families table: the speedup is the median of each repetition's off / on"
+else
+	not_ok "families table: the speedup is the median of each repetition's off / on" \
+		"$(cat "$tmp/table")"
+fi
+sed -i 1d "$tmp/cache/bench/families-cloud.txt"
+expect_fail "families table: runs kept without their arguments are refused" \
+	"does not begin with a BENCH line" \
+	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table bench cloud
 
 # The plots and the README's summary are what the results' tables make.
 if "$MLRA_TOP/scripts/plots" --check >"$tmp/plots" 2>&1; then
