@@ -112,8 +112,7 @@ function pair(f, c, x, y,   j, k, a) {
 # from the scripts that measure them.
 mlra_doc_section() {
 	_doc=$MLRA_TOP/$1
-	grep -q "^<!-- $2 start -->\$" "$_doc" ||
-		mlra_die "$1 has no '<!-- $2 start -->' line"
+	mlra_doc_has "$1" "$2"
 	awk -v name="$2" -v f="$3" '
 		$0 == "<!-- " name " start -->" {
 			print
@@ -127,6 +126,13 @@ mlra_doc_section() {
 
 # mlra_results_section NAME FILE: the section NAME of
 # Documentation/results.md, where every measured table lives.
+# mlra_doc_has DOC NAME: stop unless DOC has NAME's section, so that a
+# benchmark can check before it runs that its --results has a place.
+mlra_doc_has() {
+	grep -q "^<!-- $2 start -->\$" "$MLRA_TOP/$1" ||
+		mlra_die "$1 has no '<!-- $2 start -->' line"
+}
+
 mlra_results_section() {
 	mlra_doc_section Documentation/results.md "$1" "$2"
 }
