@@ -124,8 +124,6 @@ mlra_doc_section() {
 		!skip' "$_doc" >"$_doc.tmp" && mv "$_doc.tmp" "$_doc"
 }
 
-# mlra_results_section NAME FILE: the section NAME of
-# Documentation/results.md, where every measured table lives.
 # mlra_doc_has DOC NAME: stop unless DOC has NAME's section, so that a
 # benchmark can check before it runs that its --results has a place.
 mlra_doc_has() {
@@ -133,6 +131,8 @@ mlra_doc_has() {
 		mlra_die "$1 has no '<!-- $2 start -->' line"
 }
 
+# mlra_results_section NAME FILE: the section NAME of
+# Documentation/results.md, where every measured table lives.
 mlra_results_section() {
 	mlra_doc_section Documentation/results.md "$1" "$2"
 }
