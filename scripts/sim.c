@@ -98,6 +98,15 @@ struct sim {
 	 * decision.
 	 */
 	bool what_if;
+	/*
+	 * Stride prefetch reads each stride alone where the replay's disk
+	 * says it does not rotate (whatever disk a what-if times), under the
+	 * oracle's own replay and in its what-ifs (sim_oracle_decide());
+	 * else it reads through short gaps, as the module does on a disk that
+	 * says it rotates, though the module not while the cache thrashes,
+	 * which the simulator does not tell.
+	 */
+	bool strides_alone;
 	u32 wi_first;
 	u32 wi_own;
 	u32 wi_accesses;
@@ -232,6 +241,8 @@ struct sim *sim_new(const struct sim_config *cfg)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
+	s->strides_alone = cfg->disk.nonrot ||
+			   cfg->policy == sim_oracle_decide;
 	s->pool = xrealloc(NULL, (cfg->cache_pages + 1 + SIM_SCRATCH) *
 			   sizeof(*s->pool));
 	s->undo = xrealloc(NULL, SIM_SCRATCH * sizeof(*s->undo));
@@ -836,7 +847,10 @@ static void sim_access(struct sim *s, struct sim_stream *st,
 		mlra_history_last(&st->history)->miss = 1;
 	n = mlra_prefetch_plan(&st->pf, st->pf_kind, &st->history,
 			       s->files[st->file].size_pages,
-			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2, pr, &acct);
+			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2,
+			       s->strides_alone || s->what_if ? 0 :
+			       MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10), pr,
+			       &acct);
 	for (k = 0; k < n; k++) {
 		ra_unbounded(s, st->file, pr[k].start, pr[k].pages, 0);
 		s->t.prefetched += pr[k].pages;
@@ -1110,7 +1124,11 @@ void sim_oracle_init(struct sim_oracle *o, const struct sim_disk *disk)
  * class order, within SIM_KEEP_MARGIN of it: "keep" (class 0) unless
  * another saves more than that (where the gain is small, the kernel
  * decides), then the smaller windows, so that near-ties do not make labels
- * flip between neighbouring windows.
+ * flip between neighbouring windows. Under the oracle, stride prefetch
+ * reads each stride alone, where the module reads through short gaps on a
+ * disk that may rotate (MLRA_PF_GAP_PAGES): a label of "stride" is earned
+ * the slower way, and the gaps read through, which no access uses, do not
+ * weigh against it.
  *
  * Return: the window of the action chosen.
  */

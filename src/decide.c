@@ -26,12 +26,18 @@
 #define CREATE_TRACE_POINTS
 #include "mlra_trace.h"
 
+/* The file's block device, if it has one. */
+static struct block_device *mlra_file_bdev(struct file *file)
+{
+	struct inode *host = file_host(file);
+
+	return S_ISBLK(host->i_mode) ? I_BDEV(host) : host->i_sb->s_bdev;
+}
+
 /* The file's block device says it does not rotate ("rotational" 0). */
 static bool file_nonrot(struct file *file)
 {
-	struct inode *host = file_host(file);
-	struct block_device *bdev = S_ISBLK(host->i_mode) ? I_BDEV(host) :
-				    host->i_sb->s_bdev;
+	struct block_device *bdev = mlra_file_bdev(file);
 
 	return bdev && bdev_nonrot(bdev);
 }
@@ -220,13 +226,21 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	struct mlra_prefetch_acct acct = {};
 	u8 kind = mlra_steering() ? e->prefetch : MLRA_PF_NONE;
 	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
+	u32 gap = 0;
 	int i, n;
 
 	/* Forwards, no further than the window the hint made the kernel drop. */
 	if (kind == MLRA_PF_FORWARD)
 		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
+	/*
+	 * Through short gaps only on a block device that says it rotates,
+	 * and not while the cache thrashes: the gaps take memory.
+	 */
+	if (kind == MLRA_PF_STRIDE && mlra_file_bdev(e->file) &&
+	    !file_nonrot(e->file) && !mlra_thrashing())
+		gap = MLRA_PF_GAP_KB >> (PAGE_SHIFT - 10);
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
-			       max, r, &acct);
+			       max, gap, r, &acct);
 	for (i = 0; i < n; i++)
 		mlra_prefetch_queue(mlra_stream_slot(e), e->id,
 				    r[i].start, r[i].pages);

@@ -366,16 +366,27 @@ static int plan_forward(struct mlra_prefetch_state *ps,
  * are asked for, each as long as the last access; while the reader's
  * accesses find their pages, twice as many steps, up to @max pages and
  * MLRA_PF_MAX_STRIDES steps ahead. The step may be negative.
+ *
+ * Where the gap between strides is @gap pages or fewer, the strides are
+ * read through, gaps and all, as one range: the gap costs less than the
+ * request it saves (see MLRA_PF_GAP_KB). Then @max bounds the strides
+ * asked ahead with their gaps, so the range too (but for the last
+ * stride's own pages), and once the area stops growing (at its most, or
+ * after a miss), the next range waits until the reader has passed half of
+ * the strides asked for. Only the strides' own pages count as asked for:
+ * the gaps are the price of fewer requests, not a guess at what the
+ * reader wants.
  */
 static int plan_stride(struct mlra_prefetch_state *ps,
 		       const struct mlra_history *h,
 		       const struct mlra_access *cur, u64 file_pages, u32 max,
-		       struct mlra_prefetch_range *out,
+		       u32 gap, struct mlra_prefetch_range *out,
 		       struct mlra_prefetch_acct *acct)
 {
 	const struct mlra_access *prev, *prev2;
-	u32 n = cur->pages, most;
+	u32 n = cur->pages, most, len, per;
 	s32 step, span, ahead, dist;
+	bool through;
 	s64 pos;
 	int k = 0;
 
@@ -401,12 +412,14 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		}
 		goto none;
 	}
-	most = min_t(u32, max / n ? max / n : 1, MLRA_PF_MAX_STRIDES);
+	through = (u32)span - n <= gap;
+	per = through ? (u32)span : n;
+	most = min_t(u32, max / per ? max / per : 1, MLRA_PF_MAX_STRIDES);
 	if (ps->kind == MLRA_PF_STRIDE && ps->step == step &&
 	    ps->pages == n && !(dist % step) && dist / step >= 1 &&
 	    dist / step <= (s32)ps->size + 1) {
-		if (!cur->miss)
-			ps->size = min_t(u32, 2 * (u32)ps->size, most);
+		ps->size = min_t(u32, cur->miss ? ps->size : 2 * (u32)ps->size,
+				 most);
 	} else {
 		mlra_prefetch_close(ps, acct);
 		if (ps->hold)
@@ -419,17 +432,31 @@ static int plan_stride(struct mlra_prefetch_state *ps,
 		dist = step;
 	}
 	ps->last = cur->index;
-	for (ahead = dist / step; k < MLRA_PF_MAX_RANGES && ahead <= ps->size;
-	     ahead++) {
+	/* Through the gaps: not while over half the strides asked are ahead. */
+	if (through && 2 * (dist / step - 1) > (s32)ps->size)
+		return 0;
+	for (ahead = dist / step; ahead <= ps->size; ahead++) {
+		if (!through && k == MLRA_PF_MAX_RANGES)
+			break;
 		pos = (s64)cur->index + (s64)ahead * step;
 		if (pos < 0 || pos >= (s64)file_pages)
 			break;
-		out[k].start = (u32)pos;
-		out[k].pages = (u64)pos + n > file_pages ?
-			       (u32)(file_pages - pos) : n;
-		ps->asked += out[k].pages;
-		k++;
+		len = (u64)pos + n > file_pages ? (u32)(file_pages - pos) : n;
+		ps->asked += len;
 		ps->edge = (u32)(pos + step);
+		if (through && k) {
+			/* One range, from the first stride to this one. */
+			if (step > 0) {
+				out[0].pages = (u32)pos + len - out[0].start;
+			} else {
+				out[0].pages += out[0].start - (u32)pos;
+				out[0].start = (u32)pos;
+			}
+			continue;
+		}
+		out[k].start = (u32)pos;
+		out[k].pages = len;
+		k++;
 	}
 	return k;
 none:
@@ -447,6 +474,9 @@ none:
  * @file_pages: pages in the file: nothing at or past its end is asked for
  * @max_pages: the most pages one request asks for, or a stride stream
  *	asks ahead (prefetch_max_kb; forwards, at most the file's window)
+ * @gap_pages: strides whose gap (the step less the access) is this many
+ *	pages or fewer are read through (MLRA_PF_GAP_KB where the disk says
+ *	it rotates; 0: each stride alone)
  * @out: at least MLRA_PF_MAX_RANGES ranges
  * @acct: pages of an area that ended here are added to it
  *
@@ -456,7 +486,8 @@ none:
  */
 int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 		       const struct mlra_history *h, u64 file_pages,
-		       u32 max_pages, struct mlra_prefetch_range *out,
+		       u32 max_pages, u32 gap_pages,
+		       struct mlra_prefetch_range *out,
 		       struct mlra_prefetch_acct *acct)
 {
 	const struct mlra_access *cur;
@@ -480,7 +511,8 @@ int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 	if (kind == MLRA_PF_FORWARD)
 		return plan_forward(ps, h, cur, file_pages, max_pages, out,
 				    acct);
-	return plan_stride(ps, h, cur, file_pages, max_pages, out, acct);
+	return plan_stride(ps, h, cur, file_pages, max_pages, gap_pages, out,
+			   acct);
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST

@@ -20,7 +20,8 @@
  * for it: what this signal can cost is gain, never safety. It is global:
  * one memory cgroup thrashing stops windows growing for all.
  *
- * Sampled by the decisions themselves, at most once per
+ * Sampled by the decisions themselves and by stride prefetch on a disk
+ * that rotates (mlra_stream_prefetch()), at most once per
  * MLRA_THRASH_PERIOD: no timer runs while nothing reads. The verdict holds
  * for MLRA_THRASH_HOLD after the last sample that found thrashing.
  */

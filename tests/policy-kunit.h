@@ -209,6 +209,9 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 			MLRA_PF_STRIDE);
 }
 
+/* The gap_pages every plan below passes: 0 but where a test reads through. */
+static u32 plan_gap;
+
 /*
  * Add an access of @pages at @index to @h and plan for it: the ranges, as
  * "start+pages " each, in @buf; pages of areas that ended added to @acct.
@@ -224,7 +227,7 @@ static const char *plan_access(struct mlra_history *h,
 	int n, i;
 
 	mlra_history_add(h, &a);
-	n = mlra_prefetch_plan(ps, kind, h, file_pages, 512, r, acct);
+	n = mlra_prefetch_plan(ps, kind, h, file_pages, 512, plan_gap, r, acct);
 	buf[0] = 0;
 	for (i = 0; i < n; i++)
 		used += scnprintf(buf + used, len - used, "%u+%u ", r[i].start,
@@ -507,12 +510,77 @@ static void mlra_prefetch_stride(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ps.hold, 0);
 }
 
+/* Strides whose gaps a disk that may rotate reads through. */
+static void mlra_prefetch_stride_through(struct kunit *test)
+{
+	struct mlra_prefetch_acct acct;
+	struct mlra_prefetch_state ps;
+	struct mlra_history h;
+	char b[64];
+
+	plan_gap = MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10);
+	/* Gaps of 7 pages: the 4 strides ahead, as one range ... */
+	FRESH();
+	STRIDE_READ(0, 1);
+	STRIDE_READ(8, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(16, 1), "24+25 ");
+	/* ... a hit doubles how far ahead, still one range ... */
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(24, 0), "56+33 ");
+	/* ... and nothing more while over half of them are ahead. */
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(32, 1), "");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(40, 1), "");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(48, 1), "");
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(56, 1), "96+25 ");
+	/* Leaving: the strides' own pages count, not the gaps read. */
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(1000, 1), "");
+	KUNIT_EXPECT_EQ(test, acct.used, 5);
+	KUNIT_EXPECT_EQ(test, acct.wasted, 8);
+
+	/* Backwards, the same. */
+	FRESH();
+	STRIDE_READ(320, 1);
+	STRIDE_READ(312, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(304, 1), "272+25 ");
+	/* A gap of 9 pages: each stride alone. */
+	FRESH();
+	STRIDE_READ(0, 1);
+	STRIDE_READ(10, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(20, 1), "30+1 40+1 50+1 60+1 ");
+	/* Never at or past the end of the file. */
+	KUNIT_EXPECT_STREQ(test, STEPS(4040, 8, 1, 4073), "4064+9 ");
+	/* No gap read through (a disk that does not rotate). */
+	plan_gap = 0;
+	FRESH();
+	STRIDE_READ(0, 1);
+	STRIDE_READ(8, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(16, 1), "24+1 32+1 40+1 48+1 ");
+	/*
+	 * Gaps of 8 pages, read through from the middle of an area that
+	 * grew to 64 strides each alone (the cache stopped thrashing): even
+	 * after a miss, no more strides ahead than 512 pages hold with their
+	 * gaps, 56.
+	 */
+	FRESH();
+	STRIDE_READ(0, 1);
+	STRIDE_READ(9, 1);
+	STRIDE_READ(18, 1);
+	STRIDE_READ(27, 0);
+	STRIDE_READ(36, 0);
+	STRIDE_READ(45, 0);
+	STRIDE_READ(54, 0);
+	KUNIT_EXPECT_EQ(test, ps.size, 64);
+	plan_gap = MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10);
+	STRIDE_READ(63, 1);
+	KUNIT_EXPECT_EQ(test, ps.size, 56);
+}
+
 static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_action_parse_table),
 	KUNIT_CASE(mlra_policy_prefetch_class),
 	KUNIT_CASE(mlra_prefetch_reverse),
 	KUNIT_CASE(mlra_prefetch_forward),
 	KUNIT_CASE(mlra_prefetch_stride),
+	KUNIT_CASE(mlra_prefetch_stride_through),
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),
 	KUNIT_CASE(mlra_policy_clamps),
@@ -521,8 +589,15 @@ static struct kunit_case mlra_policy_cases[] = {
 	{}
 };
 
+static int mlra_policy_init(struct kunit *test)
+{
+	plan_gap = 0;
+	return 0;
+}
+
 static struct kunit_suite mlra_policy_suite = {
 	.name = "mlra_policy",
+	.init = mlra_policy_init,
 	.test_cases = mlra_policy_cases,
 };
 

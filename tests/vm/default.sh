@@ -5,7 +5,12 @@
 # no more than an eighth more disk requests and sectors read (and 8
 # requests, 64 KiB, of slack). Counts, not times: they do not depend on
 # the host's speed. Where the model cannot tell what such a reader does,
-# the kernel must decide.
+# the kernel must decide. One trade is allowed where the disk says it
+# rotates, for stride prefetch reading through short gaps (MLRA_PF_GAP_KB):
+# more sectors, if the requests stay within that eighth and the disk
+# time reckoned from both counts does too, on each disk the flag may
+# stand for: the cloud and hdd profiles of scripts/lib.sh (virtio-blk
+# says it rotates whatever it stands on).
 # Usage: sh vm/default.sh [BLOB]   BLOB: a model to try instead
 # Expects mlra not loaded and /data/swap.dat.
 . ./vm/lib.sh
@@ -27,6 +32,14 @@ reads() {
 		awk '{ print $3 - $1, $4 - $2 }'
 }
 
+# t(D, REQUESTS, SECTORS): an upper bound of the seconds on disk D (0:
+# cloud, 1: hdd) as scripts/sim.c's disks take them: each request's
+# latency and its share of the disk's rate, and the bytes at its
+# bandwidth.
+DISK_TIME='function t(d, r, s) {
+	return r * (d ? 0.004 + 1 / 150 : 1 / 3000) + s * 512 / (d ? 120e6 : 125e6)
+}'
+
 ROT=/sys/block/vda/queue/rotational
 was=$(cat $ROT)
 for rot in 1 0; do
@@ -38,8 +51,13 @@ for rot in 1 0; do
 		on=$(reads on $p)
 		name="a $(echo "$p" | sed "s| $FILE||") reader, rotational $rot:"
 		name="$name disk requests and sectors with mlra on within 1/8 of off"
-		if echo "$off $on" | awk '{ exit !($3 <= $1 * 9 / 8 + 8 &&
-						  $4 <= $2 * 9 / 8 + 128) }'; then
+		[ "$rot" = 0 ] || name="$name, or more sectors for less disk time"
+		if echo "$off $on $rot" | awk "$DISK_TIME"'
+			NF != 5 || $3 > $1 * 9 / 8 + 8 { exit 1 }
+			$4 <= $2 * 9 / 8 + 128 { exit 0 }
+			!$5 { exit 1 }
+			{ exit t(0, $3, $4) > t(0, $1 * 9 / 8 + 8, $2 * 9 / 8 + 128) ||
+			       t(1, $3, $4) > t(1, $1 * 9 / 8 + 8, $2 * 9 / 8 + 128) }'; then
 			ok "$name"
 		else
 			not_ok "$name" "off $off, on $on"
