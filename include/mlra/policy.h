@@ -11,7 +11,8 @@
  *   "rev"      the kernel's own window, and prefetch before a stream that
  *              reads backwards (mlra_prefetch_plan())
  *   "stride"   prefetch the next strides of a stream that steps over
- *              gaps, with the largest window (max_ra_kb) for read():
+ *              gaps (short gaps on a disk that rotates read through, as
+ *              one range), with the largest window (max_ra_kb) for read():
  *              where the kernel reads each stride alone it does not
  *              use the window, where its window reads through the gaps
  *              (small ones) the larger one takes fewer requests. For a
