@@ -849,8 +849,7 @@ static void sim_access(struct sim *s, struct sim_stream *st,
 			       s->files[st->file].size_pages,
 			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2,
 			       s->strides_alone || s->what_if ? 0 :
-			       MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10), pr,
-			       &acct);
+			       MLRA_PF_GAP_PAGES, pr, &acct);
 	for (k = 0; k < n; k++) {
 		ra_unbounded(s, st->file, pr[k].start, pr[k].pages, 0);
 		s->t.prefetched += pr[k].pages;
@@ -1126,7 +1125,7 @@ void sim_oracle_init(struct sim_oracle *o, const struct sim_disk *disk)
  * decides), then the smaller windows, so that near-ties do not make labels
  * flip between neighbouring windows. Under the oracle, stride prefetch
  * reads each stride alone, where the module reads through short gaps on a
- * disk that may rotate (MLRA_PF_GAP_PAGES): a label of "stride" is earned
+ * disk that says it rotates (MLRA_PF_GAP_PAGES): a label of "stride" is earned
  * the slower way, and the gaps read through, which no access uses, do not
  * weigh against it.
  *

@@ -226,6 +226,7 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	struct mlra_prefetch_acct acct = {};
 	u8 kind = mlra_steering() ? e->prefetch : MLRA_PF_NONE;
 	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
+	struct block_device *bdev;
 	u32 gap = 0;
 	int i, n;
 
@@ -236,9 +237,9 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	 * Through short gaps only on a block device that says it rotates,
 	 * and not while the cache thrashes: the gaps take memory.
 	 */
-	if (kind == MLRA_PF_STRIDE && mlra_file_bdev(e->file) &&
-	    !file_nonrot(e->file) && !mlra_thrashing())
-		gap = MLRA_PF_GAP_KB >> (PAGE_SHIFT - 10);
+	bdev = kind == MLRA_PF_STRIDE ? mlra_file_bdev(e->file) : NULL;
+	if (bdev && !bdev_nonrot(bdev) && !mlra_thrashing())
+		gap = MLRA_PF_GAP_PAGES;
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       max, gap, r, &acct);
 	for (i = 0; i < n; i++)

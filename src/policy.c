@@ -475,8 +475,8 @@ none:
  * @max_pages: the most pages one request asks for, or a stride stream
  *	asks ahead (prefetch_max_kb; forwards, at most the file's window)
  * @gap_pages: strides whose gap (the step less the access) is this many
- *	pages or fewer are read through (MLRA_PF_GAP_KB where the disk says
- *	it rotates; 0: each stride alone)
+ *	pages or fewer are read through (MLRA_PF_GAP_PAGES where the disk
+ *	says it rotates; 0: each stride alone)
  * @out: at least MLRA_PF_MAX_RANGES ranges
  * @acct: pages of an area that ended here are added to it
  *

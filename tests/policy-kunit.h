@@ -518,7 +518,7 @@ static void mlra_prefetch_stride_through(struct kunit *test)
 	struct mlra_history h;
 	char b[64];
 
-	plan_gap = MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10);
+	plan_gap = MLRA_PF_GAP_PAGES;
 	/* Gaps of 7 pages: the 4 strides ahead, as one range ... */
 	FRESH();
 	STRIDE_READ(0, 1);
@@ -569,7 +569,7 @@ static void mlra_prefetch_stride_through(struct kunit *test)
 	STRIDE_READ(45, 0);
 	STRIDE_READ(54, 0);
 	KUNIT_EXPECT_EQ(test, ps.size, 64);
-	plan_gap = MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10);
+	plan_gap = MLRA_PF_GAP_PAGES;
 	STRIDE_READ(63, 1);
 	KUNIT_EXPECT_EQ(test, ps.size, 56);
 }

@@ -177,6 +177,7 @@ struct mlra_prefetch_range {
  * block device, reads each stride alone.
  */
 #define MLRA_PF_GAP_KB		32
+#define MLRA_PF_GAP_PAGES	(MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10))
 
 void mlra_action_parse(const char *name, struct mlra_action *a);
 u32 mlra_action_window(const struct mlra_policy_params *pp,
