@@ -136,6 +136,18 @@ static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
 		mlra_count(MLRA_STAT_GUARD_UNDONE_MUTED);
 }
 
+/*
+ * The guard overrode the window of @e's class: forward prefetch stands
+ * for that window and stops; stride prefetch reads each stride alone.
+ */
+static void stream_guard_prefetch(struct mlra_stream *e)
+{
+	if (e->prefetch == MLRA_PF_STRIDE)
+		e->strides_alone = true;
+	else
+		e->prefetch = MLRA_PF_NONE;
+}
+
 /**
  * mlra_stream_decide() - features, model, policy, guard, action
  * @e: the stream, locked
@@ -182,15 +194,18 @@ void mlra_stream_decide(struct mlra_stream *e)
 	if (v.prefetch && !(e->hinted && respect) && steer)
 		e->prefetch = v.prefetch;
 	/*
-	 * The guard judges only windows that would take effect; where it
-	 * overrides the model, prefetch (forward prefetch stands for a
-	 * window) waits too.
+	 * The guard judges only windows that would take effect. Where it
+	 * overrides the model, forward prefetch (which stands for a window)
+	 * waits too; stride prefetch, judged by its own accuracy, goes on
+	 * reading each stride alone: the pages of the gaps are a cost the
+	 * guard may have counted against the window.
 	 */
+	e->strides_alone = false;
 	if (steer && !(e->hinted && respect)) {
 		stream_guard(e, v.window, nonrot, &gv);
 		v.window = gv.window;
 		if (gv.reason != MLRA_GUARD_NONE)
-			e->prefetch = MLRA_PF_NONE;
+			stream_guard_prefetch(e);
 	}
 	if (v.window != now) {
 		if (e->hinted && respect)
@@ -235,10 +250,12 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
 	/*
 	 * Through short gaps only on a block device that says it rotates,
-	 * and not while the cache thrashes: the gaps take memory.
+	 * not while the cache thrashes (the gaps take memory), and not
+	 * while the guard overrides the stream's window.
 	 */
 	bdev = kind == MLRA_PF_STRIDE ? mlra_file_bdev(e->file) : NULL;
-	if (bdev && !bdev_nonrot(bdev) && !mlra_thrashing())
+	if (bdev && !bdev_nonrot(bdev) && !mlra_thrashing() &&
+	    !e->strides_alone)
 		gap = MLRA_PF_GAP_PAGES;
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       max, gap, r, &acct);
@@ -303,8 +320,7 @@ void mlra_stream_request(struct mlra_stream *e, unsigned long pages)
 				      in_force, e->original_pages);
 		e->set_pages = e->original_pages;
 		e->changed = false;
-		/* Forward prefetch stands for the window undone. */
-		e->prefetch = MLRA_PF_NONE;
+		stream_guard_prefetch(e);
 		mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
 	} else {
 		/* The application's window now: nothing on trial. */

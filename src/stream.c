@@ -172,6 +172,7 @@ void mlra_stream_restore(struct mlra_stream *e)
 	e->changed = false;
 	e->set_pages = e->original_pages;
 	e->prefetch = MLRA_PF_NONE;
+	e->strides_alone = false;
 	mlra_policy_reset(&e->policy);
 	/* Counts made under mlra's window would be the next trial's base. */
 	mlra_guard_reset(&e->guard);
@@ -262,6 +263,7 @@ static void stream_init(struct mlra_stream *e, struct file *file)
 	e->misses = 0;
 	e->changed = false;
 	e->prefetch = MLRA_PF_NONE;
+	e->strides_alone = false;
 	memset(&e->pf, 0, sizeof(e->pf));
 	/* Handlers run with preemption off: the CPU cannot change here. */
 	e->id = this_cpu_inc_return(mlra_stream_seq) * nr_cpu_ids +

@@ -37,6 +37,8 @@
  * @changed: mlra's window is in force, not the file's own
  * @hinted: the application gave a readahead hint for this file
  * @random: the kernel reads no more than asked for it (a RANDOM hint)
+ * @strides_alone: the guard overrides the window: stride prefetch does
+ *	not read through gaps
  * @prefetch: the prefetch in force, enum mlra_prefetch_kind
  * @policy: the policy's memory
  * @guard: the guard's memory
@@ -60,6 +62,7 @@ struct mlra_stream {
 	bool changed;
 	bool hinted;
 	bool random;
+	bool strides_alone;
 	u8 prefetch;
 	struct mlra_policy_state policy;
 	struct mlra_guard_state guard;

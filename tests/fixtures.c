@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/shmem_fs.h>
+#include <linux/string.h>
 
 #include <mlra/features.h>
 #include <mlra/model.h>
@@ -32,10 +33,15 @@ const struct mlra_model_spec mlra_test_golden_spec = {
 	.class_name = { "low", "high" },
 };
 
-/* A read of one page at @index, as the read probe reports it. */
+/*
+ * A read of one page at @index, as the read probe reports it: with
+ * preemption off, as a kprobe handler runs.
+ */
 void mlra_test_read(struct file *file, u32 index)
 {
+	preempt_disable();
 	mlra_stream_access(file, index, 1, MLRA_ACCESS_READ, MLRA_HINT_NONE);
+	preempt_enable();
 }
 
 /* A 1 MiB shmem file; the test is skipped without one. */
@@ -58,31 +64,38 @@ void mlra_test_put_file(struct file *f)
 static struct mlra_knobs saved_knobs;
 
 /*
- * Mode on with a model that always says "ra2048" (512 pages), a decision
- * at every access: two accesses set the window. mlra_test_steer_off()
- * puts the knobs back.
+ * Mode on with a model that always says @action (its class 1), a decision
+ * at every access: two accesses make it the policy's choice.
+ * mlra_test_steer_off() puts the knobs back.
  */
-void mlra_test_steer_on(struct kunit *test)
+void mlra_test_steer_on_action(struct kunit *test, const char *action)
 {
 	static const s32 w[2 * MLRA_NR_FEATURES];
 	static const s32 b[] = { 0, 1000 };
 	struct mlra_model_spec spec = {
-		.name = "always-ra2048", .n_inputs = MLRA_NR_FEATURES,
+		.name = "always-one", .n_inputs = MLRA_NR_FEATURES,
 		.n_layers = 1,
 		.layer = { { 2, MLRA_ACT_IDENTITY, 8, 0, b, w } },
-		.class_name = { "keep", "ra2048" },
+		.class_name = { "keep" },
 	};
 	u8 *blob = kunit_kzalloc(test, MLRA_MODEL_MAX_SIZE, GFP_KERNEL);
 	size_t len;
 
 	if (!blob)
 		kunit_skip(test, "out of memory");
+	strscpy(spec.class_name[1], action, sizeof(spec.class_name[1]));
 	len = mlra_model_build(&spec, blob, MLRA_MODEL_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, mlra_model_install(blob, len), 0);
 	saved_knobs = mlra_knobs;
 	mlra_knobs.enabled = true;
 	mlra_knobs.mode = MLRA_MODE_ON;
 	mlra_knobs.decision_interval = 1;
+}
+
+/* As mlra_test_steer_on_action() with "ra2048": a window of 512 pages. */
+void mlra_test_steer_on(struct kunit *test)
+{
+	mlra_test_steer_on_action(test, "ra2048");
 }
 
 void mlra_test_steer_off(void)

@@ -15,6 +15,7 @@ struct kunit_suite;
 void mlra_test_read(struct file *file, u32 index);
 struct file *mlra_test_file(struct kunit *test);
 void mlra_test_put_file(struct file *f);
+void mlra_test_steer_on_action(struct kunit *test, const char *action);
 void mlra_test_steer_on(struct kunit *test);
 void mlra_test_steer_off(void);
 int mlra_test_streams_init(struct kunit_suite *suite);

@@ -164,6 +164,57 @@ static void mlra_stream_restore_only_own(struct kunit *test)
 }
 
 /*
+ * A stride class's window undone by the guard at a readahead request
+ * leaves its prefetch on, each stride alone (no gap read through), and
+ * so do the decisions the guard holds off after it; a new trial that the
+ * guard lets stand reads through gaps again.
+ */
+static void mlra_stream_guard_keeps_stride_prefetch(struct kunit *test)
+{
+	struct file *f = mlra_test_file(test);
+	u64 undone = mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST);
+	struct mlra_stream *e;
+	u32 own = 32, i, j;
+
+	/* A disk's window set by hand is a hint: respect_hints 0. */
+	f->f_ra.ra_pages = own;
+	mlra_test_steer_on_action(test, "stride");
+	mlra_knobs.respect_hints = 0;
+	for (i = 0; i < 3; i++)
+		mlra_test_read(f, 16 * i);
+	e = stream_lookup(stream_table(), f);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_GT(test, f->f_ra.ra_pages, own);
+	KUNIT_EXPECT_EQ(test, e->prefetch, MLRA_PF_STRIDE);
+	KUNIT_EXPECT_FALSE(test, e->strides_alone);
+
+	/* Requests far larger than the stream asks for: undone. */
+	for (j = 0; j < 8 && f->f_ra.ra_pages != own; j++)
+		mlra_stream_read_in(f, 4096);
+	KUNIT_EXPECT_EQ(test, f->f_ra.ra_pages, own);
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_GUARD_UNDONE_COST) - undone,
+			1ULL);
+	KUNIT_EXPECT_EQ(test, e->prefetch, MLRA_PF_STRIDE);
+	KUNIT_EXPECT_TRUE(test, e->strides_alone);
+
+	/* Held off: the window stays the file's own, the strides go on. */
+	mlra_test_read(f, 48);
+	KUNIT_EXPECT_EQ(test, f->f_ra.ra_pages, own);
+	KUNIT_EXPECT_EQ(test, e->prefetch, MLRA_PF_STRIDE);
+	KUNIT_EXPECT_TRUE(test, e->strides_alone);
+	KUNIT_EXPECT_EQ(test, e->pf.kind, MLRA_PF_STRIDE);
+
+	/* The hold runs out: a new trial, through gaps again. */
+	for (i = 4; i < 16 && f->f_ra.ra_pages == own; i++)
+		mlra_test_read(f, 16 * i);
+	KUNIT_EXPECT_GT(test, f->f_ra.ra_pages, own);
+	KUNIT_EXPECT_FALSE(test, e->strides_alone);
+	mlra_prefetch_flush();
+	mlra_test_steer_off();
+	mlra_test_put_file(f);
+}
+
+/*
  * Queued prefetch names the stream, not the file: it holds no reference,
  * so the file is freed at its last close, and what is queued for it then
  * goes unread; nothing is issued while mlra is not steering.
@@ -236,6 +287,7 @@ static struct kunit_case mlra_stream_cases[] = {
 	KUNIT_CASE(mlra_stream_dying_file_ignored),
 	KUNIT_CASE(mlra_stream_restore_only_own),
 	KUNIT_CASE(mlra_stream_prefetch_holds_no_file),
+	KUNIT_CASE(mlra_stream_guard_keeps_stride_prefetch),
 	{}
 };
 
