@@ -103,8 +103,9 @@ struct sim {
 	 * says it does not rotate (whatever disk a what-if times), under the
 	 * oracle's own replay and in its what-ifs (sim_oracle_decide());
 	 * else it reads through short gaps, as the module does on a disk that
-	 * says it rotates, though the module not while the cache thrashes,
-	 * which the simulator does not tell.
+	 * says it rotates (mlra_prefetch_gap()), though the module not while
+	 * the cache thrashes or its guard overrides the stream's window,
+	 * neither of which the simulator models.
 	 */
 	bool strides_alone;
 	u32 wi_first;
@@ -848,8 +849,8 @@ static void sim_access(struct sim *s, struct sim_stream *st,
 	n = mlra_prefetch_plan(&st->pf, st->pf_kind, &st->history,
 			       s->files[st->file].size_pages,
 			       MLRA_DEFAULT_PREFETCH_MAX_KB >> 2,
-			       s->strides_alone || s->what_if ? 0 :
-			       MLRA_PF_GAP_PAGES, pr, &acct);
+			       mlra_prefetch_gap(!s->strides_alone && !s->what_if,
+						 false, false), pr, &acct);
 	for (k = 0; k < n; k++) {
 		ra_unbounded(s, st->file, pr[k].start, pr[k].pages, 0);
 		s->t.prefetched += pr[k].pages;

@@ -105,6 +105,15 @@ static void class_undone(u8 class)
 	mlra_count(MLRA_STAT_GUARD_MUTES);
 }
 
+#ifdef CONFIG_MLRA_KUNIT_TEST
+/* For tests: @class as if none of its changes had been undone. */
+void mlra_test_class_clear(u8 class)
+{
+	class_paid(class);
+	WRITE_ONCE(mlra_class_muted_until[class], jiffies);
+}
+#endif
+
 /*
  * What the guard lets a decision for @wanted do (include/mlra/guard.h),
  * counted by reason; lock held.
@@ -137,12 +146,17 @@ static void stream_guard(struct mlra_stream *e, u32 wanted, bool nonrot,
 }
 
 /*
- * The guard overrode the window of @e's class: forward prefetch stands
- * for that window and stops; stride prefetch reads each stride alone.
+ * The guard overrode the window of @e's class for @reason. Forward
+ * prefetch stands for that window and stops. Stride prefetch is judged
+ * by its own accuracy and gains by having requests in flight at once,
+ * which the guard's counts cannot see: it goes on, each stride alone,
+ * except while the cache thrashes, when pages it reads may be evicted
+ * before the reader reaches them and still count as used.
  */
-static void stream_guard_prefetch(struct mlra_stream *e)
+static void stream_guard_prefetch(struct mlra_stream *e,
+				  enum mlra_guard_reason reason)
 {
-	if (e->prefetch == MLRA_PF_STRIDE)
+	if (e->prefetch == MLRA_PF_STRIDE && reason != MLRA_GUARD_THRASH)
 		e->strides_alone = true;
 	else
 		e->prefetch = MLRA_PF_NONE;
@@ -194,18 +208,16 @@ void mlra_stream_decide(struct mlra_stream *e)
 	if (v.prefetch && !(e->hinted && respect) && steer)
 		e->prefetch = v.prefetch;
 	/*
-	 * The guard judges only windows that would take effect. Where it
-	 * overrides the model, forward prefetch (which stands for a window)
-	 * waits too; stride prefetch, judged by its own accuracy, goes on
-	 * reading each stride alone: the pages of the gaps are a cost the
-	 * guard may have counted against the window.
+	 * The guard judges only windows that would take effect; where it
+	 * overrides the model, prefetch waits too, or reads each stride
+	 * alone (stream_guard_prefetch()).
 	 */
 	e->strides_alone = false;
 	if (steer && !(e->hinted && respect)) {
 		stream_guard(e, v.window, nonrot, &gv);
 		v.window = gv.window;
 		if (gv.reason != MLRA_GUARD_NONE)
-			stream_guard_prefetch(e);
+			stream_guard_prefetch(e, gv.reason);
 	}
 	if (v.window != now) {
 		if (e->hinted && respect)
@@ -248,15 +260,11 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	/* Forwards, no further than the window the hint made the kernel drop. */
 	if (kind == MLRA_PF_FORWARD)
 		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
-	/*
-	 * Through short gaps only on a block device that says it rotates,
-	 * not while the cache thrashes (the gaps take memory), and not
-	 * while the guard overrides the stream's window.
-	 */
-	bdev = kind == MLRA_PF_STRIDE ? mlra_file_bdev(e->file) : NULL;
-	if (bdev && !bdev_nonrot(bdev) && !mlra_thrashing() &&
-	    !e->strides_alone)
-		gap = MLRA_PF_GAP_PAGES;
+	if (kind == MLRA_PF_STRIDE) {
+		bdev = mlra_file_bdev(e->file);
+		gap = mlra_prefetch_gap(bdev && !bdev_nonrot(bdev),
+					mlra_thrashing(), e->strides_alone);
+	}
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       max, gap, r, &acct);
 	for (i = 0; i < n; i++)
@@ -320,7 +328,7 @@ void mlra_stream_request(struct mlra_stream *e, unsigned long pages)
 				      in_force, e->original_pages);
 		e->set_pages = e->original_pages;
 		e->changed = false;
-		stream_guard_prefetch(e);
+		stream_guard_prefetch(e, MLRA_GUARD_COST);
 		mlra_count(MLRA_STAT_GUARD_UNDONE_COST);
 	} else {
 		/* The application's window now: nothing on trial. */

@@ -244,6 +244,9 @@ void mlra_streams_drain(void);
 void mlra_streams_restore(void);
 void mlra_streams_restore_hinted(void);
 void mlra_streams_show(struct seq_file *m);
+#ifdef CONFIG_MLRA_KUNIT_TEST
+void mlra_test_class_clear(u8 class);
+#endif
 
 struct mlra_log_record;
 

@@ -465,6 +465,21 @@ none:
 }
 
 /**
+ * mlra_prefetch_gap() - the longest gap stride prefetch reads through
+ * @rotates: the file's block device says it rotates
+ * @thrashing: the page cache is thrashing: the gaps' pages take memory
+ * @strides_alone: the guard overrides the stream's window, whose cost
+ *	may have been the gaps' pages
+ *
+ * Return: the @gap_pages of mlra_prefetch_plan(): MLRA_PF_GAP_PAGES on
+ * a disk that rotates, unless either of the others holds; else 0.
+ */
+u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool strides_alone)
+{
+	return rotates && !thrashing && !strides_alone ? MLRA_PF_GAP_PAGES : 0;
+}
+
+/**
  * mlra_prefetch_plan() - what to read for a stream after its last access
  * @ps: the stream's prefetch memory
  * @kind: the prefetch in force (mlra_policy_prefetch()); with
@@ -475,8 +490,8 @@ none:
  * @max_pages: the most pages one request asks for, or a stride stream
  *	asks ahead (prefetch_max_kb; forwards, at most the file's window)
  * @gap_pages: strides whose gap (the step less the access) is this many
- *	pages or fewer are read through (MLRA_PF_GAP_PAGES where the disk
- *	says it rotates; 0: each stride alone)
+ *	pages or fewer are read through (mlra_prefetch_gap(); 0: each
+ *	stride alone)
  * @out: at least MLRA_PF_MAX_RANGES ranges
  * @acct: pages of an area that ended here are added to it
  *

@@ -33,8 +33,8 @@ static void mlra_decide_guard_undoes_and_mutes(struct kunit *test)
 		f[i]->f_ra.ra_pages = 32;
 	}
 	own = 32;
-	/* Undos of class 1 that other suites' tests left do not count here. */
-	class_paid(1);
+	/* Class 1's undos and mutes of earlier tests do not count here. */
+	mlra_test_class_clear(1);
 	mlra_test_steer_on(test);
 	mlra_knobs.respect_hints = 0;
 	for (i = 0; i < MLRA_MUTE_UNDOS; i++) {

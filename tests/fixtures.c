@@ -83,7 +83,8 @@ void mlra_test_steer_on_action(struct kunit *test, const char *action)
 
 	if (!blob)
 		kunit_skip(test, "out of memory");
-	strscpy(spec.class_name[1], action, sizeof(spec.class_name[1]));
+	KUNIT_ASSERT_GT(test, strscpy(spec.class_name[1], action,
+				      sizeof(spec.class_name[1])), 0);
 	len = mlra_model_build(&spec, blob, MLRA_MODEL_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, mlra_model_install(blob, len), 0);
 	saved_knobs = mlra_knobs;

@@ -572,6 +572,26 @@ static void mlra_prefetch_stride_through(struct kunit *test)
 	plan_gap = MLRA_PF_GAP_PAGES;
 	STRIDE_READ(63, 1);
 	KUNIT_EXPECT_EQ(test, ps.size, 56);
+
+	/*
+	 * Gaps of 7 pages read through, then each stride alone from the
+	 * middle of the area (the guard overrode the window): the next
+	 * strides after those asked for, one page each.
+	 */
+	FRESH();
+	STRIDE_READ(0, 1);
+	STRIDE_READ(8, 1);
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(16, 1), "24+25 ");
+	plan_gap = 0;
+	KUNIT_EXPECT_STREQ(test, STRIDE_READ(24, 0),
+			   "56+1 64+1 72+1 80+1 ");
+
+	/* Through gaps on a disk that rotates, unless thrashing or overridden. */
+	KUNIT_EXPECT_EQ(test, mlra_prefetch_gap(true, false, false),
+			MLRA_PF_GAP_PAGES);
+	KUNIT_EXPECT_EQ(test, mlra_prefetch_gap(false, false, false), 0);
+	KUNIT_EXPECT_EQ(test, mlra_prefetch_gap(true, true, false), 0);
+	KUNIT_EXPECT_EQ(test, mlra_prefetch_gap(true, false, true), 0);
 }
 
 static struct kunit_case mlra_policy_cases[] = {

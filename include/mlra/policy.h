@@ -12,7 +12,9 @@
  *              reads backwards (mlra_prefetch_plan())
  *   "stride"   prefetch the next strides of a stream that steps over
  *              gaps (short gaps on a disk that rotates read through, as
- *              one range), with the largest window (max_ra_kb) for read():
+ *              one range, while the guard lets the window stand: see
+ *              mlra_prefetch_gap()), with the largest window (max_ra_kb)
+ *              for read():
  *              where the kernel reads each stride alone it does not
  *              use the window, where its window reads through the gaps
  *              (small ones) the larger one takes fewer requests. For a
@@ -187,6 +189,7 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 			const struct mlra_policy_state *st);
 void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 			 struct mlra_prefetch_acct *acct);
+u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool strides_alone);
 int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 		       const struct mlra_history *h, u64 file_pages,
 		       u32 max_pages, u32 gap_pages,
