@@ -106,11 +106,17 @@ static void class_undone(u8 class)
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST
-/* For tests: @class as if none of its changes had been undone. */
-void mlra_test_class_clear(u8 class)
+/*
+ * For tests: @class muted for a minute, or as if none of its changes had
+ * been undone.
+ */
+void mlra_test_class_set(u8 class, bool muted)
 {
+	if (class >= MLRA_MAX_CLASSES)
+		return;
 	class_paid(class);
-	WRITE_ONCE(mlra_class_muted_until[class], jiffies);
+	WRITE_ONCE(mlra_class_muted_until[class],
+		   muted ? jiffies + 60 * HZ : jiffies);
 }
 #endif
 
@@ -254,6 +260,7 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	u8 kind = mlra_steering() ? e->prefetch : MLRA_PF_NONE;
 	u32 max = READ_ONCE(mlra_knobs.prefetch_max_kb) >> (PAGE_SHIFT - 10);
 	struct block_device *bdev;
+	bool thrashing;
 	u32 gap = 0;
 	int i, n;
 
@@ -261,9 +268,17 @@ void mlra_stream_prefetch(struct mlra_stream *e)
 	if (kind == MLRA_PF_FORWARD)
 		max = min(max, READ_ONCE(e->file->f_ra.ra_pages));
 	if (kind == MLRA_PF_STRIDE) {
+		thrashing = mlra_thrashing();
+		/*
+		 * Where the guard overrides the window, as where it stops it
+		 * for thrashing: a muted class's verdict is never thrash, and
+		 * the cache may begin to thrash between decisions.
+		 */
+		if (e->strides_alone && thrashing)
+			kind = MLRA_PF_NONE;
 		bdev = mlra_file_bdev(e->file);
-		gap = mlra_prefetch_gap(bdev && !bdev_nonrot(bdev),
-					mlra_thrashing(), e->strides_alone);
+		gap = mlra_prefetch_gap(bdev && !bdev_nonrot(bdev), thrashing,
+					e->strides_alone);
 	}
 	n = mlra_prefetch_plan(&e->pf, kind, &e->history, file_pages(e->file),
 			       max, gap, r, &acct);

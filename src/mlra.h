@@ -245,7 +245,7 @@ void mlra_streams_restore(void);
 void mlra_streams_restore_hinted(void);
 void mlra_streams_show(struct seq_file *m);
 #ifdef CONFIG_MLRA_KUNIT_TEST
-void mlra_test_class_clear(u8 class);
+void mlra_test_class_set(u8 class, bool muted);
 #endif
 
 struct mlra_log_record;
@@ -262,6 +262,9 @@ void mlra_log(struct mlra_log_record *r);
 extern const struct file_operations mlra_log_fops;
 
 bool mlra_thrashing(void);
+#ifdef CONFIG_MLRA_KUNIT_TEST
+void mlra_test_thrash_set(bool on);
+#endif
 
 int mlra_prefetch_init(void);
 void mlra_prefetch_exit(void);

@@ -468,15 +468,15 @@ none:
  * mlra_prefetch_gap() - the longest gap stride prefetch reads through
  * @rotates: the file's block device says it rotates
  * @thrashing: the page cache is thrashing: the gaps' pages take memory
- * @strides_alone: the guard overrides the stream's window, whose cost
- *	may have been the gaps' pages
+ * @overridden: the guard overrides the stream's window, whose cost may
+ *	have been the gaps' pages
  *
  * Return: the @gap_pages of mlra_prefetch_plan(): MLRA_PF_GAP_PAGES on
  * a disk that rotates, unless either of the others holds; else 0.
  */
-u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool strides_alone)
+u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool overridden)
 {
-	return rotates && !thrashing && !strides_alone ? MLRA_PF_GAP_PAGES : 0;
+	return rotates && !thrashing && !overridden ? MLRA_PF_GAP_PAGES : 0;
 }
 
 /**

@@ -60,6 +60,15 @@ static unsigned long pages_read_in(void)
 	return sectors >> (PAGE_SHIFT - 9);
 }
 
+#ifdef CONFIG_MLRA_KUNIT_TEST
+/* For tests: thrashing, or not, for the next minute, whatever is counted. */
+void mlra_test_thrash_set(bool on)
+{
+	WRITE_ONCE(mlra_thrash_until, on ? jiffies + 60 * HZ : jiffies);
+	WRITE_ONCE(mlra_thrash_next, jiffies + 60 * HZ);
+}
+#endif
+
 /**
  * mlra_thrashing() - whether the page cache is thrashing
  *

@@ -34,7 +34,7 @@ static void mlra_decide_guard_undoes_and_mutes(struct kunit *test)
 	}
 	own = 32;
 	/* Class 1's undos and mutes of earlier tests do not count here. */
-	mlra_test_class_clear(1);
+	mlra_test_class_set(1, false);
 	mlra_test_steer_on(test);
 	mlra_knobs.respect_hints = 0;
 	for (i = 0; i < MLRA_MUTE_UNDOS; i++) {

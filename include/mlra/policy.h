@@ -189,7 +189,7 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 			const struct mlra_policy_state *st);
 void mlra_prefetch_close(struct mlra_prefetch_state *ps,
 			 struct mlra_prefetch_acct *acct);
-u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool strides_alone);
+u32 mlra_prefetch_gap(bool rotates, bool thrashing, bool overridden);
 int mlra_prefetch_plan(struct mlra_prefetch_state *ps, u8 kind,
 		       const struct mlra_history *h, u64 file_pages,
 		       u32 max_pages, u32 gap_pages,
