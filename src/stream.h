@@ -38,9 +38,10 @@
  * @hinted: the application gave a readahead hint for this file
  * @random: the kernel reads no more than asked for it (a RANDOM hint)
  * @strides_alone: the guard overrode the window at the last decision or
- *	since: stride prefetch reads through no gap (mlra_prefetch_gap()).
- *	Set again or cleared at every decision, cleared with @prefetch;
- *	means nothing unless @prefetch is MLRA_PF_STRIDE
+ *	since: stride prefetch reads through no gap (mlra_prefetch_gap()),
+ *	and asks for nothing while mlra_thrashing(). Set again or cleared
+ *	at every decision, cleared with @prefetch; means nothing unless
+ *	@prefetch is MLRA_PF_STRIDE
  * @prefetch: the prefetch in force, enum mlra_prefetch_kind
  * @policy: the policy's memory
  * @guard: the guard's memory

@@ -20,8 +20,8 @@
  * for it: what this signal can cost is gain, never safety. It is global:
  * one memory cgroup thrashing stops windows growing for all.
  *
- * Sampled by the decisions themselves and by stride prefetch on a disk
- * that rotates (mlra_stream_prefetch()), at most once per
+ * Sampled by the decisions themselves and by stride prefetch at each
+ * access (mlra_stream_prefetch()), at most once per
  * MLRA_THRASH_PERIOD: no timer runs while nothing reads. The verdict holds
  * for MLRA_THRASH_HOLD after the last sample that found thrashing.
  */
@@ -61,11 +61,15 @@ static unsigned long pages_read_in(void)
 }
 
 #ifdef CONFIG_MLRA_KUNIT_TEST
-/* For tests: thrashing, or not, for the next minute, whatever is counted. */
+/*
+ * For tests: thrashing for the next minute, whatever is counted; or not,
+ * with the next sample only starting to count anew.
+ */
 void mlra_test_thrash_set(bool on)
 {
 	WRITE_ONCE(mlra_thrash_until, on ? jiffies + 60 * HZ : jiffies);
-	WRITE_ONCE(mlra_thrash_next, jiffies + 60 * HZ);
+	WRITE_ONCE(mlra_thrash_next, on ? jiffies + 60 * HZ :
+		   jiffies - 4 * MLRA_THRASH_PERIOD);
 }
 #endif
 

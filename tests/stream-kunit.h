@@ -216,12 +216,14 @@ static void mlra_stream_guard_keeps_stride_prefetch(struct kunit *test)
 	 */
 	mlra_test_class_set(1, true);
 	mlra_test_thrash_set(true);
+	asked = e->pf.asked;
 	mlra_test_read(f, 64);
 	KUNIT_EXPECT_EQ(test, e->prefetch, MLRA_PF_STRIDE);
 	KUNIT_EXPECT_TRUE(test, e->strides_alone);
-	asked = e->pf.asked;
 	mlra_test_read(f, 80);
 	KUNIT_EXPECT_EQ(test, e->pf.asked, asked);
+	/* The area is followed, not closed, while nothing is asked. */
+	KUNIT_EXPECT_EQ(test, e->pf.kind, MLRA_PF_STRIDE);
 	mlra_test_thrash_set(false);
 	mlra_test_class_set(1, false);
 
