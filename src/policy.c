@@ -90,23 +90,6 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 	return clamp_kb(kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 }
 
-/*
- * Whether @a asks for less read-around than the file's own window, for a
- * stream read through a mapping, and gets less once clamped. The
- * confidence floor keeps mlra from the costly mistake, reading what
- * nobody uses (megabytes a fault); less read-around reads less, and at
- * worst takes a request for every MLRA_MAPPED_MIN_KB that the own window
- * would have read in fewer, until the guard gives the stream its window
- * back.
- */
-static bool shrinks_mapping(const struct mlra_policy_params *pp,
-			    const struct mlra_action *a, u32 original_pages)
-{
-	return pp->mapped && !a->keep && !a->prefetch &&
-	       a->window_kb >> (MLRA_PAGE_SHIFT - 10) < original_pages &&
-	       mlra_action_window(pp, a, original_pages) < original_pages;
-}
-
 /**
  * mlra_policy_decide() - one decision for a stream
  * @pp: the knobs
@@ -116,10 +99,9 @@ static bool shrinks_mapping(const struct mlra_policy_params *pp,
  * @st: the stream's policy state, updated
  *
  * An answer below the confidence floor counts as a vote for the kernel's
- * own window, unless it gives a mapping less read-around than its own
- * (shrinks_mapping()). A new choice takes effect once it has won
- * pp->hysteresis decisions in a row (at least one); until then the one in
- * force stays. With no model, the kernel's window is restored at once.
+ * own window. A new choice takes effect once it has won pp->hysteresis
+ * decisions in a row (at least one); until then the one in force stays.
+ * With no model, the kernel's window is restored at once.
  *
  * Return: the window the file should have, in pages.
  */
@@ -134,9 +116,7 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		mlra_policy_reset(st);
 		return original_pages;
 	}
-	if (!actions[p->class].keep &&
-	    (p->confidence >= pp->min_confidence ||
-	     shrinks_mapping(pp, &actions[p->class], original_pages)))
+	if (p->confidence >= pp->min_confidence && !actions[p->class].keep)
 		choice = p->class;
 
 	if (choice != st->candidate) {

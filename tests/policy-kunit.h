@@ -88,48 +88,6 @@ static void mlra_policy_low_confidence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 2, 500), 32);
 }
 
-/*
- * Through a mapping, an answer that gives less read-around than the own
- * window takes effect below the confidence floor (after the hysteresis);
- * one that gives more, or the same, or a read() stream's, does not.
- */
-static void mlra_policy_mapped_shrink(struct kunit *test)
-{
-	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, true };
-	struct mlra_prediction off = { .class = 0, .confidence = 1 };
-	struct mlra_policy_state st;
-
-	mlra_policy_reset(&st);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 1), 32);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 1), 16);	/* 64 KiB */
-	/* Unsure of a larger window: a vote for the own one. */
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 99), 16);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 99), 32);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 99), 32);
-	/* An own window of 64 KiB: "off" would not shrink it. */
-	mlra_policy_reset(&st);
-	mlra_policy_decide(&pp, policy_actions, &off, 16, &st);
-	mlra_policy_decide(&pp, policy_actions, &off, 16, &st);
-	KUNIT_EXPECT_EQ(test, st.applied, MLRA_NO_CLASS);
-	/* Nor where min_ra_kb makes "off" the larger window. */
-	pp.min_ra_kb = 256;
-	mlra_policy_reset(&st);
-	decide(&pp, &st, 0, 1);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 1), 32);
-	/* A clamp that makes ra2048 small does not make it a shrink. */
-	pp.min_ra_kb = 0;
-	pp.max_ra_kb = 32;
-	mlra_policy_reset(&st);
-	decide(&pp, &st, 1, 1);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 1), 32);
-	/* A read() stream's "off" still needs the confidence. */
-	pp.max_ra_kb = 4096;
-	pp.mapped = false;
-	mlra_policy_reset(&st);
-	decide(&pp, &st, 0, 1);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 1), 32);
-}
-
 static void mlra_policy_clamps(struct kunit *test)
 {
 	struct mlra_policy_params pp = { 64, 1024, 0, 1, false, false };
@@ -645,7 +603,6 @@ static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_prefetch_stride_through),
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),
-	KUNIT_CASE(mlra_policy_mapped_shrink),
 	KUNIT_CASE(mlra_policy_clamps),
 	KUNIT_CASE(mlra_policy_mapped_minimum),
 	KUNIT_CASE(mlra_policy_no_model),

@@ -78,8 +78,7 @@ struct mlra_action {
  * struct mlra_policy_params - the knobs the policy reads
  * @min_ra_kb: smallest window mlra sets (the kernel's own stays as it is)
  * @max_ra_kb: largest window mlra sets
- * @min_confidence: below this, the answer counts as the kernel's own window,
- *	unless it gives a mapping less read-around (mlra_policy_decide())
+ * @min_confidence: below this, the answer counts as the kernel's own window
  * @hysteresis: decisions in a row a new choice must win to take effect
  * @no_window: the kernel reads nothing ahead for the file (a RANDOM hint
  *	mlra may override): a window becomes forward prefetch
