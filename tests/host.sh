@@ -186,6 +186,39 @@ expect_fail "families table: runs kept without their arguments are refused" \
 	"does not begin with a BENCH line" \
 	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table bench cloud
 
+# Several benches of one code (scripts/families table --runs N): a
+# family's speedup is the median of the benches' speedups (0.6x, 0.8x and
+# 1.6x: 0.80x), not of all their pairs pooled (1.50x). kept_bench CODE
+# TIME RATIO...: a bench of family a whose pairs have those off / on.
+kept_bench() {
+	_f=$tmp/cache/bench/runs/families-cloud-$2.txt
+	printf 'BENCH cloud 2000 3 2026-01-01\nCODE %s 6.1.0\nNEED a 2048 0\n' "$1" >"$_f"
+	shift 2
+	for _x in "$@"; do
+		echo "RESULT a off $(echo "$_x" | awk '{ print $1 * 10 }') 100 2048"
+		echo "RESULT a on 10 100 2048"
+	done >>"$_f"
+}
+mkdir -p "$tmp/cache/bench/runs"
+kept_bench c1 20260101T000001 0.5 0.6 2.0
+kept_bench c1 20260101T000002 0.7 0.8 2.0
+kept_bench c1 20260101T000003 1.5 1.6 1.7
+MLRA_CACHE=$tmp/cache "$MLRA_TOP/scripts/families" table bench cloud --runs 3 >"$tmp/table" 2>&1
+if grep -q '^| a | 15.00 | 10.00 | 0.80x |' "$tmp/table" &&
+   grep -q '^3 times, in 3 boots, .* all of code c1 6.1.0$' "$tmp/table"; then
+	ok "families table --runs: a family's speedup is the median of the benches'"
+else
+	not_ok "families table --runs: a family's speedup is the median of the benches'" \
+		"$(cat "$tmp/table")"
+fi
+expect_fail "families table --runs: more benches than are kept are refused" \
+	"3 bench(es) on cloud kept" \
+	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table bench cloud --runs 4
+kept_bench c2 20260101T000004 1.0 1.0 1.0
+expect_fail "families table --runs: benches of different code are refused" \
+	"not one code" \
+	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table bench cloud --runs 2
+
 # The plots and the README's summary are what the results' tables make.
 if "$MLRA_TOP/scripts/plots" --check >"$tmp/plots" 2>&1; then
 	ok "the plots and README summary match Documentation/results.md"
