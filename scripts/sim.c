@@ -1067,7 +1067,12 @@ static struct mlra_policy_params sim_params(struct sim_stream *st)
 	};
 }
 
-/* What the module decides: mlra_infer(), then mlra_policy_decide(). */
+/*
+ * What the module decides: mlra_infer(), then mlra_policy_decide(), with
+ * the largest window for the replay's disk (mlra_policy_max_kb()). The
+ * oracle's labels are the classes' actions under the knobs alone: the
+ * module clamps whichever class wins.
+ */
 unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 			      const s32 *f)
 {
@@ -1076,7 +1081,8 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	struct mlra_prediction p;
 	u32 window;
 
-	(void)s;
+	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb,
+					  s->cfg.disk.nonrot);
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&pp, mp->actions, &p, st->own_pages,
 				    &st->policy);

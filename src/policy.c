@@ -52,6 +52,22 @@ void mlra_policy_reset(struct mlra_policy_state *st)
 	st->streak = 0;
 }
 
+/**
+ * mlra_policy_max_kb() - the largest window mlra sets for a file
+ * @min_ra_kb: the min_ra_kb knob
+ * @max_ra_kb: the max_ra_kb knob, at least @min_ra_kb
+ * @nonrot: the file's block device says it does not rotate
+ *
+ * Return: @max_ra_kb, at most MLRA_NONROT_MAX_KB where the disk does not
+ * rotate, but never below @min_ra_kb: the administrator's floor stands.
+ */
+u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, bool nonrot)
+{
+	if (!nonrot || max_ra_kb <= MLRA_NONROT_MAX_KB)
+		return max_ra_kb;
+	return min_ra_kb > MLRA_NONROT_MAX_KB ? min_ra_kb : MLRA_NONROT_MAX_KB;
+}
+
 static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)
 {
 	if (kb < pp->min_ra_kb)

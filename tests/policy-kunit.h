@@ -101,6 +101,28 @@ static void mlra_policy_clamps(struct kunit *test)
 }
 
 /*
+ * On a disk that does not rotate, no window above MLRA_NONROT_MAX_KB
+ * (2048 KiB), unless min_ra_kb asks for more; one that rotates keeps
+ * max_ra_kb.
+ */
+static void mlra_policy_nonrot_max(struct kunit *test)
+{
+	static const struct mlra_action ra4096 = { false, 4096 };
+	static const struct mlra_action stride = { false, 0, MLRA_PF_STRIDE };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
+
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, false), 4096);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, true), 2048);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 1024, true), 1024);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(3072, 4096, true), 3072);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(64, 1048576, false), 1048576);
+	/* Through the policy: 4096 KiB, and stride's largest, are 512 pages. */
+	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb, true);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra4096, 32), 512);
+	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &stride, 32), 512);
+}
+
+/*
  * Through a mapping, no window below MLRA_MAPPED_MIN_KB (64 KiB, 16
  * pages), or the file's own if that is smaller; the clamps still apply.
  */
@@ -604,6 +626,7 @@ static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_policy_hysteresis),
 	KUNIT_CASE(mlra_policy_low_confidence),
 	KUNIT_CASE(mlra_policy_clamps),
+	KUNIT_CASE(mlra_policy_nonrot_max),
 	KUNIT_CASE(mlra_policy_mapped_minimum),
 	KUNIT_CASE(mlra_policy_no_model),
 	{}

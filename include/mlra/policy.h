@@ -51,6 +51,14 @@
  * few pages into a fault, and a disk request, a page.
  */
 #define MLRA_MAPPED_MIN_KB		64
+/*
+ * The largest window mlra sets on a disk that says it does not rotate,
+ * whatever max_ra_kb allows (mlra_policy_max_kb()). There a request's own
+ * cost is small against the transfer of a window this large, so a larger
+ * one saves little time, and it reads further past the end of each
+ * sequential run: pages the reader never uses.
+ */
+#define MLRA_NONROT_MAX_KB		2048
 
 /* No class in force: the kernel's own window. */
 #define MLRA_NO_CLASS	0xff
@@ -182,6 +190,7 @@ struct mlra_prefetch_range {
 #define MLRA_PF_GAP_PAGES	(MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10))
 
 void mlra_action_parse(const char *name, struct mlra_action *a);
+u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, bool nonrot);
 u32 mlra_action_window(const struct mlra_policy_params *pp,
 		       const struct mlra_action *a, u32 original_pages);
 u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
