@@ -1082,7 +1082,7 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 	u32 window;
 
 	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb,
-					  s->cfg.disk.nonrot);
+					  st->own_pages, s->cfg.disk.nonrot);
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&pp, mp->actions, &p, st->own_pages,
 				    &st->policy);

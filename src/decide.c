@@ -200,7 +200,8 @@ void mlra_stream_decide(struct mlra_stream *e)
 		mlra_count(MLRA_STAT_HINTED_SKIPS);
 		return;
 	}
-	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb, nonrot);
+	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb,
+					  e->original_pages, nonrot);
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
 	mlra_features(&e->history, now, size, nonrot, f);

@@ -55,17 +55,30 @@ void mlra_policy_reset(struct mlra_policy_state *st)
 /**
  * mlra_policy_max_kb() - the largest window mlra sets for a file
  * @min_ra_kb: the min_ra_kb knob
- * @max_ra_kb: the max_ra_kb knob, at least @min_ra_kb
+ * @max_ra_kb: the max_ra_kb knob
+ * @own_pages: the file's own window, as the kernel set it at open
  * @nonrot: the file's block device says it does not rotate
  *
- * Return: @max_ra_kb, at most MLRA_NONROT_MAX_KB where the disk does not
- * rotate, but never below @min_ra_kb: the administrator's floor stands.
+ * Where the disk does not rotate, at most MLRA_NONROT_MAX_KB, but never
+ * below the file's own window (a class that enlarges must not shrink it)
+ * nor below @min_ra_kb (the administrator's floor). The knobs are read
+ * one by one: if @max_ra_kb is below @min_ra_kb for a moment, the result
+ * stays between the two.
+ *
+ * Return: the largest window, in KiB.
  */
-u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, bool nonrot)
+u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, u32 own_pages,
+		       bool nonrot)
 {
-	if (!nonrot || max_ra_kb <= MLRA_NONROT_MAX_KB)
+	u64 floor = (u64)own_pages << (MLRA_PAGE_SHIFT - 10);
+
+	if (floor < MLRA_NONROT_MAX_KB)
+		floor = MLRA_NONROT_MAX_KB;
+	if (floor < min_ra_kb)
+		floor = min_ra_kb;
+	if (!nonrot || max_ra_kb <= floor)
 		return max_ra_kb;
-	return min_ra_kb > MLRA_NONROT_MAX_KB ? min_ra_kb : MLRA_NONROT_MAX_KB;
+	return (u32)floor;
 }
 
 static u32 clamp_kb(u32 kb, const struct mlra_policy_params *pp)

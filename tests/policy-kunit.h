@@ -102,8 +102,8 @@ static void mlra_policy_clamps(struct kunit *test)
 
 /*
  * On a disk that does not rotate, no window above MLRA_NONROT_MAX_KB
- * (2048 KiB), unless min_ra_kb asks for more; one that rotates keeps
- * max_ra_kb.
+ * (2048 KiB), unless min_ra_kb or the file's own window is larger; one
+ * that rotates keeps max_ra_kb.
  */
 static void mlra_policy_nonrot_max(struct kunit *test)
 {
@@ -111,13 +111,20 @@ static void mlra_policy_nonrot_max(struct kunit *test)
 	static const struct mlra_action stride = { false, 0, MLRA_PF_STRIDE };
 	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
 
-	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, false), 4096);
-	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, true), 2048);
-	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 1024, true), 1024);
-	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(3072, 4096, true), 3072);
-	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(64, 1048576, false), 1048576);
-	/* Through the policy: 4096 KiB, and stride's largest, are 512 pages. */
-	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb, true);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, 32, false), 4096);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, 32, true), 2048);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 2048, 32, true), 2048);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 1024, 32, true), 1024);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(3072, 4096, 32, true), 3072);
+	/* Own window 8192 KiB: the cap does not shrink it. */
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 16384, 2048, true), 8192);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, 2048, true), 4096);
+	/* Knobs caught mid-change (min above max): between the two. */
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(8192, 4096, 32, true), 4096);
+	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(64, 1048576, 32, false),
+			1048576);
+	/* Through the policy, ra4096 and stride's largest are 2048 KiB. */
+	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb, 32, true);
 	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra4096, 32), 512);
 	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &stride, 32), 512);
 }

@@ -13,8 +13,8 @@
  *   "stride"   prefetch the next strides of a stream that steps over
  *              gaps (short gaps on a disk that rotates read through, as
  *              one range, while the guard lets the window stand: see
- *              mlra_prefetch_gap()), with the largest window (max_ra_kb)
- *              for read():
+ *              mlra_prefetch_gap()), with the largest window
+ *              (mlra_policy_max_kb()) for read():
  *              where the kernel reads each stride alone it does not
  *              use the window, where its window reads through the gaps
  *              (small ones) the larger one takes fewer requests. For a
@@ -56,7 +56,8 @@
  * whatever max_ra_kb allows (mlra_policy_max_kb()). There a request's own
  * cost is small against the transfer of a window this large, so a larger
  * one saves little time, and it reads further past the end of each
- * sequential run: pages the reader never uses.
+ * sequential run: pages the reader never uses. Never below the file's
+ * own window or min_ra_kb.
  */
 #define MLRA_NONROT_MAX_KB		2048
 
@@ -190,7 +191,8 @@ struct mlra_prefetch_range {
 #define MLRA_PF_GAP_PAGES	(MLRA_PF_GAP_KB >> (MLRA_PAGE_SHIFT - 10))
 
 void mlra_action_parse(const char *name, struct mlra_action *a);
-u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, bool nonrot);
+u32 mlra_policy_max_kb(u32 min_ra_kb, u32 max_ra_kb, u32 own_pages,
+		       bool nonrot);
 u32 mlra_action_window(const struct mlra_policy_params *pp,
 		       const struct mlra_action *a, u32 original_pages);
 u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
