@@ -6,8 +6,8 @@
 # it), together twice it, read
 # no more than 1.25 times the sectors that mlra off reads, in the same
 # boot, and the thrash guard sees them thrash. Sequential readers, for
-# which that window pays, keep it, and are no thrashing. Counts, not
-# times.
+# which that window pays, keep it (2 MiB where the disk says it does not
+# rotate: MLRA_NONROT_MAX_KB), and are no thrashing. Counts, not times.
 # Usage: sh vm/guard.sh [LOOKUPS]   lookups per file (default 1000)
 # Expects mlra not loaded, /data/models/ra4096.mlra and a data disk with
 # room for twice the memory.
@@ -30,14 +30,23 @@ check "the fixture model loads" \
 echo on >$KNOBS/mode
 undone=$(stat_value guard_undone_cost)
 thrash=$(stat_value thrash_periods)
-ino=$(stat -c %i $DIR/1)
-sync
-echo 3 >/proc/sys/vm/drop_caches
-exec 3<$DIR/1
-dd bs=64k count=$((FILE_MIB * 8)) <&3 >/dev/null 2>&1
-check_eq "a sequential reader keeps the 4 MiB window" 1024 \
-	"$(awk -v i="$ino" '$1 == i { print $4; exit }' $STREAMS)"
-exec 3<&-
+# The same reader with the disk saying it does not rotate, then that it
+# does: the largest window, 512 pages, then 1024.
+ROT=/sys/block/vda/queue/rotational
+rot_was=$(cat $ROT)
+for rot in 0 1; do
+	echo $rot >$ROT
+	ino=$(stat -c %i $DIR/$((rot * 2 + 1)))
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	exec 3<$DIR/$((rot * 2 + 1))
+	dd bs=64k count=$((FILE_MIB * 8)) <&3 >/dev/null 2>&1
+	check_eq "a sequential reader keeps the largest window, rotational $rot" \
+		$((512 << rot)) \
+		"$(awk -v i="$ino" '$1 == i { print $4; exit }' $STREAMS)"
+	exec 3<&-
+done
+echo "$rot_was" >$ROT
 echo 3 >/proc/sys/vm/drop_caches
 mlra-gen -m forward $DIR/2 64k
 check_eq "nor is it undone for sequential readers, through a mapping too" \
