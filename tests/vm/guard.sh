@@ -30,16 +30,17 @@ check "the fixture model loads" \
 echo on >$KNOBS/mode
 undone=$(stat_value guard_undone_cost)
 thrash=$(stat_value thrash_periods)
-# The same reader with the disk saying it does not rotate, then that it
-# does: the largest window, 512 pages, then 1024.
+# The same reader, on a file of its own, with the disk saying it does not
+# rotate, then that it does: the largest window, 512 pages, then 1024.
 ROT=/sys/block/vda/queue/rotational
 rot_was=$(cat $ROT)
 for rot in 0 1; do
 	echo $rot >$ROT
-	ino=$(stat -c %i $DIR/$((rot * 2 + 1)))
+	f=$DIR/$((rot * 2 + 1))
+	ino=$(stat -c %i "$f")
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	exec 3<$DIR/$((rot * 2 + 1))
+	exec 3<"$f"
 	dd bs=64k count=$((FILE_MIB * 8)) <&3 >/dev/null 2>&1
 	check_eq "a sequential reader keeps the largest window, rotational $rot" \
 		$((512 << rot)) \
