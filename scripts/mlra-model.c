@@ -358,7 +358,7 @@ static int bench_access(long n)
 static int bench_decision(const struct mlra_model *m, long n)
 {
 	struct mlra_action actions[MLRA_MAX_CLASSES];
-	struct mlra_policy_params pp = { 0, 4096, 64, 2, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 64, 2, false, false, false };
 	struct mlra_policy_state st;
 	struct mlra_history h = {};
 	struct mlra_access a = {};

@@ -77,6 +77,8 @@ struct sim {
 	struct map file_map;
 	struct sim_stream *streams;
 	u32 n_streams;
+	/* the module's footprint of scattered faults (mlra_stream_spread()) */
+	u64 spread_pages;
 	struct map stream_map;
 	double now;
 	double disk_free;
@@ -1068,6 +1070,20 @@ static struct mlra_policy_params sim_params(struct sim_stream *st)
 }
 
 /*
+ * mlra_stream_spread(), with the page cache for memory. A stream is
+ * counted until the log ends: the simulator forgets none.
+ */
+static bool sim_spread(struct sim *s, struct sim_stream *st, bool scattered)
+{
+	u32 pages = scattered ? s->files[st->file].size_pages : 0;
+
+	s->spread_pages += pages;
+	s->spread_pages -= st->spread_pages;
+	st->spread_pages = pages;
+	return scattered && s->spread_pages > s->cfg.cache_pages;
+}
+
+/*
  * What the module decides: mlra_infer(), then mlra_policy_decide(), with
  * the largest window for the replay's disk (mlra_policy_max_kb()). The
  * oracle's labels are the classes' actions under the knobs alone: the
@@ -1083,6 +1099,7 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 
 	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb,
 					  st->own_pages, s->cfg.disk.nonrot);
+	pp.spread = sim_spread(s, st, mlra_features_scattered(f));
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&pp, mp->actions, &p, st->own_pages,
 				    &st->policy);

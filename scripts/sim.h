@@ -113,6 +113,8 @@ struct sim_config {
  * @since_decision: accesses since the last decision
  * @pf: the prefetch planner's memory (the module's)
  * @pf_kind: the prefetch in force, enum mlra_prefetch_kind
+ * @spread_pages: its file's pages in the footprint of scattered faults
+ *	(sim_model_decide())
  * @taken: pages the cache took in for its accesses
  * @records: its accesses (read and fault records) so far
  * @mark_clock, @mark_taken, @mark_records, @mark_pos: the cache's clock,
@@ -131,6 +133,7 @@ struct sim_stream {
 	unsigned int since_decision;
 	struct mlra_prefetch_state pf;
 	u8 pf_kind;
+	u32 spread_pages;
 	double taken;
 	u32 records;
 	double mark_clock;

@@ -205,6 +205,9 @@ void mlra_stream_decide(struct mlra_stream *e)
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
 	mlra_features(&e->history, now, size, nonrot, f);
+	pp.spread = mlra_stream_spread(e, mlra_features_scattered(f));
+	if (pp.spread)
+		mlra_count(MLRA_STAT_SPREAD_DECISIONS);
 	t = ktime_get_mono_fast_ns();
 	mlra_model_decide(f, &pp, e->original_pages, &e->policy,
 			  &e->model_gen, &v);

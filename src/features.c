@@ -231,6 +231,29 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 	}
 }
 
+/**
+ * mlra_features_scattered() - a stream's accesses are faults scattered
+ *	over its file
+ * @f: its features, as mlra_features() computed them
+ *
+ * At least three in four of the accesses held are page faults, and fewer
+ * than one step in four goes on from the access before (back to back,
+ * near forwards or backwards) or repeats the last stride: the pages read
+ * around one fault are not where the next one goes. A mapping read in
+ * order faults where its readahead has not gone yet or at its marker,
+ * each fault near the one before or a window after it: not scattered.
+ * (A fault's miss is not seen: read-around does not go through
+ * page_cache_sync_ra().)
+ *
+ * Return: true if they are.
+ */
+bool mlra_features_scattered(const s32 *f)
+{
+	return f[MLRA_F_FAULT] >= 768 &&
+	       f[MLRA_F_SEQ] + f[MLRA_F_FORWARD] + f[MLRA_F_REVERSE] +
+	       f[MLRA_F_STRIDE_SHARE] < 256;
+}
+
 #ifdef CONFIG_MLRA_KUNIT_TEST
 #include "../tests/features-kunit.h"
 #endif

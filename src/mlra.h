@@ -116,6 +116,8 @@ static inline bool mlra_steering(void)
  * @MLRA_STAT_GUARD_MUTES: classes muted: undone for their cost
  *	MLRA_MUTE_UNDOS times in a row, across streams
  * @MLRA_STAT_THRASH_PERIODS: samples that found the page cache thrashing
+ * @MLRA_STAT_SPREAD_DECISIONS: decisions for a stream whose faults are
+ *	scattered over files larger than memory together (policy.h: spread)
  * @MLRA_STAT_RA_REQUESTS: readahead requests the kernel submitted while
  *	mlra watched (page_cache_ra_unbounded()), for any file
  * @MLRA_STAT_RA_PAGES: the most pages they read
@@ -154,6 +156,7 @@ enum mlra_stat_item {
 	MLRA_STAT_GUARD_HELD,
 	MLRA_STAT_GUARD_MUTES,
 	MLRA_STAT_THRASH_PERIODS,
+	MLRA_STAT_SPREAD_DECISIONS,
 	MLRA_STAT_RA_REQUESTS,
 	MLRA_STAT_RA_PAGES,
 	MLRA_STAT_CONTENDED,

@@ -119,6 +119,20 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 	return clamp_kb(kb, pp) >> (MLRA_PAGE_SHIFT - 10);
 }
 
+/*
+ * Below the confidence floor, a class that reads less around the faults
+ * of a mapping whose faults are scattered over files larger than memory
+ * together (pp->spread): what read-around brings in beside each fault is
+ * likely evicted before any fault reaches it, so reading less is the
+ * safe side of a guess. The guard judges it as any other change.
+ */
+static bool shrinks_spread(const struct mlra_policy_params *pp,
+			   const struct mlra_action *a, u32 original_pages)
+{
+	return pp->mapped && pp->spread &&
+	       mlra_action_window(pp, a, original_pages) < original_pages;
+}
+
 /**
  * mlra_policy_decide() - one decision for a stream
  * @pp: the knobs
@@ -128,8 +142,9 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
  * @st: the stream's policy state, updated
  *
  * An answer below the confidence floor counts as a vote for the kernel's
- * own window. A new choice takes effect once it has won pp->hysteresis
- * decisions in a row (at least one); until then the one in force stays.
+ * own window, unless it shrinks a mapping's window where pp->spread. A
+ * new choice takes effect once it has won pp->hysteresis decisions in a
+ * row (at least one); until then the one in force stays.
  * With no model, the kernel's window is restored at once.
  *
  * Return: the window the file should have, in pages.
@@ -145,7 +160,9 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		mlra_policy_reset(st);
 		return original_pages;
 	}
-	if (p->confidence >= pp->min_confidence && !actions[p->class].keep)
+	if (!actions[p->class].keep &&
+	    (p->confidence >= pp->min_confidence ||
+	     shrinks_spread(pp, &actions[p->class], original_pages)))
 		choice = p->class;
 
 	if (choice != st->candidate) {

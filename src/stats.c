@@ -28,6 +28,7 @@ const char * const mlra_stat_names[MLRA_NR_STATS] = {
 	[MLRA_STAT_GUARD_HELD] = "guard_held",
 	[MLRA_STAT_GUARD_MUTES] = "guard_classes_muted",
 	[MLRA_STAT_THRASH_PERIODS] = "thrash_periods",
+	[MLRA_STAT_SPREAD_DECISIONS] = "spread_decisions",
 	[MLRA_STAT_RA_REQUESTS] = "readahead_requests",
 	[MLRA_STAT_RA_PAGES] = "readahead_pages",
 	[MLRA_STAT_CONTENDED] = "contended",

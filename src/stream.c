@@ -16,6 +16,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -47,6 +48,12 @@ struct mlra_stream_table {
  * is freed only after a grace period.
  */
 static struct mlra_stream_table __rcu *mlra_table;
+/*
+ * Pages of the files whose streams' faults are scattered: the sum of the
+ * live entries' spread_pages, each changed under its entry's lock. An
+ * entry's are taken away wherever its key is cleared (stream_unkey()).
+ */
+static atomic_long_t mlra_spread_pages;
 /* Streams numbered on each CPU; the CPU is part of the number. */
 static DEFINE_PER_CPU(u64, mlra_stream_seq);
 
@@ -99,6 +106,8 @@ int mlra_streams_alloc(unsigned int max)
 					lockdep_is_held(&mlra_state_lock) ||
 					!mlra_hooks_active());
 	rcu_assign_pointer(mlra_table, t);
+	/* No entry is live: the old table's were all forgotten. */
+	atomic_long_set(&mlra_spread_pages, 0);
 	if (old) {
 		synchronize_rcu();
 		vfree(old);
@@ -179,6 +188,42 @@ void mlra_stream_restore(struct mlra_stream *e)
 	stream_close_area(e);
 }
 
+/* Free @e, locked: its file leaves the footprint, and the key goes. */
+static void stream_unkey(struct mlra_stream *e)
+{
+	atomic_long_sub(e->spread_pages, &mlra_spread_pages);
+	e->spread_pages = 0;
+	WRITE_ONCE(e->file, NULL);
+}
+
+/**
+ * mlra_stream_spread() - count @e's file in the footprint of scattered
+ *	faults, or not
+ * @e: the stream, locked
+ * @scattered: its faults are scattered (mlra_features_scattered())
+ *
+ * The footprint is the pages of every file whose stream's faults are
+ * scattered. Where it is larger than memory, pages read around one fault
+ * are likely evicted before another fault reaches them, whichever of
+ * those files each fault is in. Each file counts once per stream: two
+ * streams of one file count it twice.
+ *
+ * Return: true if @scattered and the footprint, @e's file with it, is
+ * larger than memory (totalram_pages()).
+ */
+bool mlra_stream_spread(struct mlra_stream *e, bool scattered)
+{
+	u32 pages = scattered ? min_t(u64, file_pages(e->file), U32_MAX) : 0;
+
+	if (pages != e->spread_pages) {
+		atomic_long_add(pages, &mlra_spread_pages);
+		atomic_long_sub(e->spread_pages, &mlra_spread_pages);
+		e->spread_pages = pages;
+	}
+	return scattered &&
+	       atomic_long_read(&mlra_spread_pages) > (long)totalram_pages();
+}
+
 /*
  * Free @e, giving its file its own window back; lock held. A file already
  * in __fput() (count zero) is left as it is: it is about to go.
@@ -189,7 +234,7 @@ static void stream_forget(struct mlra_stream *e)
 		mlra_stream_restore(e);
 	else
 		stream_close_area(e);
-	WRITE_ONCE(e->file, NULL);
+	stream_unkey(e);
 }
 
 /* @file's entry, unlocked: recheck the key under the lock. */
@@ -483,7 +528,7 @@ void mlra_stream_release(struct file *file)
 		if (e->file == file) {
 			mlra_stream_log(e, MLRA_LOG_RELEASE, 0, 0);
 			stream_close_area(e);
-			WRITE_ONCE(e->file, NULL);
+			stream_unkey(e);
 		}
 		raw_spin_unlock(&e->lock);
 	}

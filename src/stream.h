@@ -32,6 +32,8 @@
  * @set_pages: the window mlra last wrote, if @changed
  * @model_gen: generation of the model @policy's classes belong to
  * @since_decision: accesses since the last decision
+ * @spread_pages: the file's pages counted in the footprint of scattered
+ *	faults (mlra_stream_spread()); 0 when not counted
  * @seen: accesses since the entry was made, for debugfs (wraps)
  * @misses: of those, cache misses the kernel read for, for debugfs (wraps)
  * @changed: mlra's window is in force, not the file's own
@@ -59,6 +61,7 @@ struct mlra_stream {
 	u32 original_pages;
 	u32 set_pages;
 	u32 model_gen;
+	u32 spread_pages;
 	u32 seen;
 	u32 misses;
 	u16 since_decision;
@@ -113,6 +116,7 @@ static inline void count_acct(const struct mlra_prefetch_acct *acct)
 /* stream.c */
 void mlra_stream_restore(struct mlra_stream *e);
 u32 mlra_stream_slot(const struct mlra_stream *e);
+bool mlra_stream_spread(struct mlra_stream *e, bool scattered);
 
 /* decide.c */
 void mlra_stream_decide(struct mlra_stream *e);

@@ -69,8 +69,65 @@ static void mlra_decide_guard_undoes_and_mutes(struct kunit *test)
 		mlra_test_put_file(f[i]);
 }
 
+/* 16 faults of @f at pseudo-random pages below @pages. */
+static void test_scattered_faults(struct file *f, u32 pages)
+{
+	u32 x = 1;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		x = x * 1103515245 + 12345;
+		mlra_stream_access(f, (x >> 4) % pages, 1, MLRA_ACCESS_FAULT,
+				   MLRA_HINT_NONE);
+	}
+}
+
+/*
+ * The policy's spread from the probes' side: a model unsure of "off"
+ * (below the confidence floor) halves the read-around of mappings whose
+ * faults are scattered over files larger than memory together: not of
+ * one file that fits alone, but of it too once a larger one is read so;
+ * never of one read in order.
+ */
+static void mlra_decide_spread_shrinks(struct kunit *test)
+{
+	unsigned long half = totalram_pages() / 2;
+	struct file *fits = mlra_test_file_pages(test, half);
+	struct file *big = mlra_test_file_pages(test, half + 256);
+	struct file *in_order = mlra_test_file_pages(test, half);
+	u64 spread = mlra_stat_sum(MLRA_STAT_SPREAD_DECISIONS);
+	int i;
+
+	/* A disk's window, not shmem's 0: read-around to halve. */
+	fits->f_ra.ra_pages = 32;
+	big->f_ra.ra_pages = 32;
+	in_order->f_ra.ra_pages = 32;
+
+	mlra_test_class_set(1, false);
+	mlra_test_steer_on_action(test, "off");
+	mlra_knobs.respect_hints = 0;
+	mlra_knobs.min_confidence = 65535;
+	test_scattered_faults(fits, half);
+	KUNIT_EXPECT_EQ(test, fits->f_ra.ra_pages, 32);
+	KUNIT_EXPECT_EQ(test, mlra_stat_sum(MLRA_STAT_SPREAD_DECISIONS), spread);
+	test_scattered_faults(big, half);
+	KUNIT_EXPECT_EQ(test, big->f_ra.ra_pages, 16);
+	KUNIT_EXPECT_GT(test, mlra_stat_sum(MLRA_STAT_SPREAD_DECISIONS), spread);
+	test_scattered_faults(fits, half);
+	KUNIT_EXPECT_EQ(test, fits->f_ra.ra_pages, 16);
+	for (i = 0; i < 16; i++)
+		mlra_stream_access(in_order, 64 * i, 1, MLRA_ACCESS_FAULT,
+				   MLRA_HINT_NONE);
+	KUNIT_EXPECT_EQ(test, in_order->f_ra.ra_pages, 32);
+	mlra_test_steer_off();
+	mlra_test_put_file(fits);
+	mlra_test_put_file(big);
+	mlra_test_put_file(in_order);
+}
+
 static struct kunit_case mlra_decide_cases[] = {
 	KUNIT_CASE(mlra_decide_guard_undoes_and_mutes),
+	KUNIT_CASE(mlra_decide_spread_shrinks),
 	{}
 };
 

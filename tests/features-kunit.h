@@ -201,6 +201,76 @@ static void mlra_features_random(struct kunit *test)
 }
 
 /*
+ * Add @n one-page accesses of @kind at pseudo-random pages below 2^20,
+ * every @near-th (if not 0) 8 pages after the one before.
+ */
+static void add_scattered(struct mlra_history *h, int n, u8 kind, int near)
+{
+	struct mlra_access a = { .pages = 1, .kind = kind };
+	u32 x = 12345;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		x = x * 1103515245 + 12345;
+		a.index = near && i % near == near - 1 ? a.index + 8 :
+			  (x >> 8) & 0xfffff;
+		mlra_history_add(h, &a);
+	}
+}
+
+/*
+ * Scattered: sixteen faults anywhere; not with every fourth near the one
+ * before (4 of 15 steps: 273 >= 256), nor as reads, nor the four faults
+ * above (one step in three repeats the last stride), nor the faults of a
+ * mapping read in order (each a window after the one before).
+ */
+static void mlra_features_scattered_faults(struct kunit *test)
+{
+	struct mlra_history h = {};
+	s32 f[MLRA_NR_FEATURES];
+	int i;
+
+	add_scattered(&h, 16, MLRA_ACCESS_FAULT, 0);
+	mlra_features(&h, 32, 1 << 20, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FAULT], 1024);
+	KUNIT_EXPECT_LT(test, f[MLRA_F_SEQ] + f[MLRA_F_FORWARD] +
+			f[MLRA_F_REVERSE] + f[MLRA_F_STRIDE_SHARE], 256);
+	KUNIT_EXPECT_TRUE(test, mlra_features_scattered(f));
+
+	memset(&h, 0, sizeof(h));
+	add_scattered(&h, 16, MLRA_ACCESS_FAULT, 4);
+	mlra_features(&h, 32, 1 << 20, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 273);
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+
+	memset(&h, 0, sizeof(h));
+	add_scattered(&h, 16, MLRA_ACCESS_READ, 0);
+	mlra_features(&h, 32, 1 << 20, false, f);
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 4; i++) {
+		static const u32 where[] = { 500, 20, 900, 300 };
+		struct mlra_access a = { where[i], 1, MLRA_ACCESS_FAULT, 0 };
+
+		mlra_history_add(&h, &a);
+	}
+	mlra_features(&h, 0, 1000, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_STRIDE_SHARE], 341);
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 16; i++) {
+		struct mlra_access a = { 32 * i, 1, MLRA_ACCESS_FAULT, 0 };
+
+		mlra_history_add(&h, &a);
+	}
+	mlra_features(&h, 32, 1024, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 1024);	/* gap 31 */
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+}
+
+/*
  * Two sequential readers interleaved: 0, 1000, 4, 1004, 8, 1008. From
  * the third access on, each continues the one two before it, past a
  * detour: sequential.
@@ -336,6 +406,7 @@ static struct kunit_case mlra_features_cases[] = {
 	KUNIT_CASE(mlra_features_sequential_overlapping),
 	KUNIT_CASE(mlra_features_strided),
 	KUNIT_CASE(mlra_features_random),
+	KUNIT_CASE(mlra_features_scattered_faults),
 	KUNIT_CASE(mlra_features_interleaved),
 	KUNIT_CASE(mlra_features_phases),
 	KUNIT_CASE(mlra_features_tail_lookups),

@@ -44,14 +44,25 @@ void mlra_test_read(struct file *file, u32 index)
 	preempt_enable();
 }
 
-/* A 1 MiB shmem file; the test is skipped without one. */
-struct file *mlra_test_file(struct kunit *test)
+/*
+ * A shmem file of @pages pages, none allocated until written (so it may
+ * be larger than memory); the test is skipped without one.
+ */
+struct file *mlra_test_file_pages(struct kunit *test, unsigned long pages)
 {
-	struct file *f = shmem_file_setup("mlra-test", 1 << 20, 0);
+	struct file *f = shmem_file_setup("mlra-test",
+					  (loff_t)pages << PAGE_SHIFT,
+					  VM_NORESERVE);
 
 	if (IS_ERR(f))
 		kunit_skip(test, "no shmem file");
 	return f;
+}
+
+/* A 1 MiB shmem file. */
+struct file *mlra_test_file(struct kunit *test)
+{
+	return mlra_test_file_pages(test, 256);
 }
 
 /* Release @f as the release hook would, then drop it. */

@@ -13,6 +13,7 @@ struct kunit;
 struct kunit_suite;
 
 void mlra_test_read(struct file *file, u32 index);
+struct file *mlra_test_file_pages(struct kunit *test, unsigned long pages);
 struct file *mlra_test_file(struct kunit *test);
 void mlra_test_put_file(struct file *f);
 void mlra_test_steer_on_action(struct kunit *test, const char *action);

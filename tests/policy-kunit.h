@@ -51,7 +51,7 @@ static u32 decide(struct mlra_policy_params *pp, struct mlra_policy_state *st,
 
 static void mlra_policy_hysteresis(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -70,7 +70,7 @@ static void mlra_policy_hysteresis(struct kunit *test)
 
 static void mlra_policy_low_confidence(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -90,7 +90,7 @@ static void mlra_policy_low_confidence(struct kunit *test)
 
 static void mlra_policy_clamps(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 64, 1024, 0, 1, false, false };
+	struct mlra_policy_params pp = { 64, 1024, 0, 1, false, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -109,7 +109,7 @@ static void mlra_policy_nonrot_max(struct kunit *test)
 {
 	static const struct mlra_action ra4096 = { false, 4096 };
 	static const struct mlra_action stride = { false, 0, MLRA_PF_STRIDE };
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false, false };
 
 	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, 32, false), 4096);
 	KUNIT_EXPECT_EQ(test, mlra_policy_max_kb(0, 4096, 32, true), 2048);
@@ -137,7 +137,7 @@ static void mlra_policy_mapped_minimum(struct kunit *test)
 {
 	static const struct mlra_action off = { false, 0 }, ra16 = { false, 16 };
 	static const struct mlra_action ra2048 = { false, 2048 };
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, true };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, true, false };
 
 	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &off, 32), 16);
 	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra16, 32), 16);
@@ -153,9 +153,47 @@ static void mlra_policy_mapped_minimum(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mlra_action_window(&pp, &ra16, 32), 4);
 }
 
+/*
+ * Below the floor, "off" is taken for a mapping whose faults are spread
+ * over more than memory (its window halves: MLRA_MAPPED_MIN_KB), after
+ * the same two wins; never an enlargement, nor without both conditions.
+ */
+static void mlra_policy_spread_shrinks(struct kunit *test)
+{
+	static const struct mlra_prediction unsure_off = {
+		.class = 0, .confidence = 10,
+	};
+	struct mlra_policy_params pp = { 0, 4096, 100, 2, false, true, true };
+	struct mlra_policy_state st;
+	int i;
+
+	mlra_policy_reset(&st);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 16);
+	/* ra2048 unsure is a vote for the own window: two of them. */
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 10), 16);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 10), 32);
+	/* Not spread, or not a mapping: the floor holds. */
+	pp.spread = false;
+	decide(&pp, &st, 0, 10);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	pp.spread = true;
+	pp.mapped = false;
+	decide(&pp, &st, 0, 10);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	/* A file whose own window is already that small keeps it. */
+	pp.mapped = true;
+	mlra_policy_reset(&st);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, mlra_policy_decide(&pp, policy_actions,
+							 &unsure_off, 16, &st),
+				16);
+	KUNIT_EXPECT_EQ(test, st.applied, MLRA_NO_CLASS);
+}
+
 static void mlra_policy_no_model(struct kunit *test)
 {
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false, false };
 	struct mlra_policy_state st;
 
 	mlra_policy_reset(&st);
@@ -176,7 +214,7 @@ static void mlra_policy_prefetch_class(struct kunit *test)
 		{ false, 2048 }, { false, 0, MLRA_PF_REVERSE }, { false, 0 },
 		{ true }, { false, 0, MLRA_PF_STRIDE },
 	};
-	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false };
+	struct mlra_policy_params pp = { 0, 4096, 0, 1, false, false, false };
 	struct mlra_prediction p = { .class = 1 };
 	struct mlra_policy_state st;
 
@@ -635,6 +673,7 @@ static struct kunit_case mlra_policy_cases[] = {
 	KUNIT_CASE(mlra_policy_clamps),
 	KUNIT_CASE(mlra_policy_nonrot_max),
 	KUNIT_CASE(mlra_policy_mapped_minimum),
+	KUNIT_CASE(mlra_policy_spread_shrinks),
 	KUNIT_CASE(mlra_policy_no_model),
 	{}
 };

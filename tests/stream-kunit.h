@@ -307,6 +307,63 @@ static void mlra_stream_prefetch_holds_no_file(struct kunit *test)
 	fput(f);
 }
 
+/*
+ * The footprint of scattered faults: a file counts while its stream's
+ * faults are scattered, once, and leaves it when they are not, when the
+ * file is released and when its entry is forgotten; a stream is spread
+ * only while the footprint is larger than memory.
+ */
+static void mlra_stream_spread_footprint(struct kunit *test)
+{
+	struct file *small = mlra_test_file(test);
+	struct file *big = mlra_test_file_pages(test, totalram_pages() + 256);
+	long base = atomic_long_read(&mlra_spread_pages);
+	struct mlra_stream *a, *b;
+
+	mlra_test_read(small, 0);
+	mlra_test_read(big, 0);
+	a = stream_lookup(stream_table(), small);
+	b = stream_lookup(stream_table(), big);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+
+	raw_spin_lock(&a->lock);
+	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
+	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
+	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+
+	raw_spin_lock(&b->lock);
+	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(b, true));
+	raw_spin_unlock(&b->lock);
+	raw_spin_lock(&a->lock);
+	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(a, true));
+	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base,
+			(long)totalram_pages() + 512);
+
+	/* Not scattered: out of the footprint, and never spread itself. */
+	raw_spin_lock(&b->lock);
+	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(b, false));
+	raw_spin_unlock(&b->lock);
+	raw_spin_lock(&a->lock);
+	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
+	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+
+	/* Released, or forgotten: its pages go with it. */
+	raw_spin_lock(&b->lock);
+	mlra_stream_spread(b, true);
+	raw_spin_unlock(&b->lock);
+	mlra_test_put_file(big);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+	raw_spin_lock(&a->lock);
+	stream_forget(a);
+	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages), base);
+	mlra_test_put_file(small);
+}
+
 static struct kunit_case mlra_stream_cases[] = {
 	KUNIT_CASE(mlra_stream_one_entry_per_file),
 	KUNIT_CASE(mlra_stream_fill_recycle_restore),
@@ -314,6 +371,7 @@ static struct kunit_case mlra_stream_cases[] = {
 	KUNIT_CASE(mlra_stream_restore_only_own),
 	KUNIT_CASE(mlra_stream_prefetch_holds_no_file),
 	KUNIT_CASE(mlra_stream_guard_keeps_stride_prefetch),
+	KUNIT_CASE(mlra_stream_spread_footprint),
 	{}
 };
 

@@ -93,6 +93,10 @@ struct mlra_action {
  *	mlra may override): a window becomes forward prefetch
  * @mapped: the stream's last access was a fault on a mapping, where the
  *	window is what the kernel reads around every fault it serves
+ * @spread: the stream's faults are scattered (mlra_features_scattered())
+ *	and so are those of files that, with its own, are larger than
+ *	memory: a smaller window the model answers below the confidence
+ *	floor is taken for a mapping (mlra_policy_decide())
  */
 struct mlra_policy_params {
 	u32 min_ra_kb;
@@ -101,6 +105,7 @@ struct mlra_policy_params {
 	u8 hysteresis;
 	bool no_window;
 	bool mapped;
+	bool spread;
 };
 
 /**
