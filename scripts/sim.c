@@ -1099,7 +1099,7 @@ unsigned int sim_model_decide(void *ctx, struct sim *s, struct sim_stream *st,
 
 	pp.max_ra_kb = mlra_policy_max_kb(pp.min_ra_kb, pp.max_ra_kb,
 					  st->own_pages, s->cfg.disk.nonrot);
-	pp.spread = sim_spread(s, st, mlra_features_scattered(f));
+	pp.spread = sim_spread(s, st, mlra_features_scattered(&st->history, f));
 	mlra_infer(&mp->m, f, &p);
 	window = mlra_policy_decide(&pp, mp->actions, &p, st->own_pages,
 				    &st->policy);

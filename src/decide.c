@@ -178,6 +178,7 @@ void mlra_stream_decide(struct mlra_stream *e)
 	u64 size = file_pages(e->file);
 	bool respect = READ_ONCE(mlra_knobs.respect_hints);
 	bool steer = mlra_steering(), nonrot = file_nonrot(e->file);
+	bool scattered;
 	struct mlra_policy_params pp = {
 		.min_ra_kb = READ_ONCE(mlra_knobs.min_ra_kb),
 		.max_ra_kb = READ_ONCE(mlra_knobs.max_ra_kb),
@@ -205,7 +206,8 @@ void mlra_stream_decide(struct mlra_stream *e)
 	pp.no_window = e->random && !respect;
 	pp.mapped = mlra_history_last(&e->history)->kind == MLRA_ACCESS_FAULT;
 	mlra_features(&e->history, now, size, nonrot, f);
-	pp.spread = mlra_stream_spread(e, mlra_features_scattered(f));
+	scattered = mlra_features_scattered(&e->history, f);
+	pp.spread = mlra_stream_spread(e, scattered);
 	if (pp.spread)
 		mlra_count(MLRA_STAT_SPREAD_DECISIONS);
 	t = ktime_get_mono_fast_ns();

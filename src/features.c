@@ -234,11 +234,13 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
 /**
  * mlra_features_scattered() - a stream's accesses are faults scattered
  *	over its file
- * @f: its features, as mlra_features() computed them
+ * @h: its history
+ * @f: its features, as mlra_features() computed them from @h
  *
- * At least three in four of the accesses held are page faults, and fewer
- * than one step in four goes on from the access before (back to back,
- * near forwards or backwards) or repeats the last stride: the pages read
+ * At least MLRA_RING / 2 accesses held, three in four of them page
+ * faults, and fewer than one step in four goes on from the access before
+ * (back to back, near forwards or backwards) or repeats the last stride
+ * (which counts itself: of 15 steps, at most two others): the pages read
  * around one fault are not where the next one goes. A mapping read in
  * order faults where its readahead has not gone yet or at its marker,
  * each fault near the one before or a window after it: not scattered.
@@ -247,9 +249,9 @@ void mlra_features(const struct mlra_history *h, u32 window_pages,
  *
  * Return: true if they are.
  */
-bool mlra_features_scattered(const s32 *f)
+bool mlra_features_scattered(const struct mlra_history *h, const s32 *f)
 {
-	return f[MLRA_F_FAULT] >= 768 &&
+	return h->count >= MLRA_RING / 2 && f[MLRA_F_FAULT] >= 768 &&
 	       f[MLRA_F_SEQ] + f[MLRA_F_FORWARD] + f[MLRA_F_REVERSE] +
 	       f[MLRA_F_STRIDE_SHARE] < 256;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The policy: the model's class and confidence become a readahead window,
- * changed only after a choice holds for several decisions, never below the
- * confidence floor, always within the administrator's clamps. Pure C.
+ * changed only after a choice holds for several decisions, not below the
+ * confidence floor (but see spread_change()), always within the
+ * administrator's clamps. Pure C.
  */
 
 #include <mlra/policy.h>
@@ -120,17 +121,26 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 }
 
 /*
- * Below the confidence floor, a class that reads less around the faults
- * of a mapping whose faults are scattered over files larger than memory
+ * A mapping whose faults are scattered over files larger than memory
  * together (pp->spread): what read-around brings in beside each fault is
- * likely evicted before any fault reaches it, so reading less is the
- * safe side of a guess. The guard judges it as any other change.
+ * likely evicted before any fault reaches it. So a class that reads less
+ * around the faults is taken below the confidence floor too (reading less
+ * is the safe side of a guess; the guard judges it as any other change),
+ * and one that reads more is not taken at all.
+ * Return: -1 for a class that reads less there, 1 for one that reads
+ * more, 0 otherwise (and for any other stream).
  */
-static bool shrinks_spread(const struct mlra_policy_params *pp,
-			   const struct mlra_action *a, u32 original_pages)
+static int spread_change(const struct mlra_policy_params *pp,
+			 const struct mlra_action *a, u32 original_pages)
 {
-	return pp->mapped && pp->spread &&
-	       mlra_action_window(pp, a, original_pages) < original_pages;
+	u32 window;
+
+	if (!pp->mapped || !pp->spread || pp->no_window)
+		return 0;
+	window = mlra_action_window(pp, a, original_pages);
+	if (window == original_pages)
+		return 0;
+	return window < original_pages ? -1 : 1;
 }
 
 /**
@@ -142,7 +152,8 @@ static bool shrinks_spread(const struct mlra_policy_params *pp,
  * @st: the stream's policy state, updated
  *
  * An answer below the confidence floor counts as a vote for the kernel's
- * own window, unless it shrinks a mapping's window where pp->spread. A
+ * own window; where pp->spread, so is one that reads more around a
+ * mapping's faults, and one that reads less is not (spread_change()). A
  * new choice takes effect once it has won pp->hysteresis decisions in a
  * row (at least one); until then the one in force stays.
  * With no model, the kernel's window is restored at once.
@@ -155,15 +166,18 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		       struct mlra_policy_state *st)
 {
 	u8 choice = MLRA_NO_CLASS;
+	int change;
 
 	if (!p) {
 		mlra_policy_reset(st);
 		return original_pages;
 	}
-	if (!actions[p->class].keep &&
-	    (p->confidence >= pp->min_confidence ||
-	     shrinks_spread(pp, &actions[p->class], original_pages)))
-		choice = p->class;
+	if (!actions[p->class].keep) {
+		change = spread_change(pp, &actions[p->class], original_pages);
+		if (change < 0 ||
+		    (!change && p->confidence >= pp->min_confidence))
+			choice = p->class;
+	}
 
 	if (choice != st->candidate) {
 		st->candidate = choice;

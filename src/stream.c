@@ -52,8 +52,9 @@ static struct mlra_stream_table __rcu *mlra_table;
  * Pages of the files whose streams' faults are scattered: the sum of the
  * live entries' spread_pages, each changed under its entry's lock. An
  * entry's are taken away wherever its key is cleared (stream_unkey()).
+ * 64 bits: each adds at most memory and a page, so it cannot overflow.
  */
-static atomic_long_t mlra_spread_pages;
+static atomic64_t mlra_spread_pages;
 /* Streams numbered on each CPU; the CPU is part of the number. */
 static DEFINE_PER_CPU(u64, mlra_stream_seq);
 
@@ -106,8 +107,11 @@ int mlra_streams_alloc(unsigned int max)
 					lockdep_is_held(&mlra_state_lock) ||
 					!mlra_hooks_active());
 	rcu_assign_pointer(mlra_table, t);
-	/* No entry is live: the old table's were all forgotten. */
-	atomic_long_set(&mlra_spread_pages, 0);
+	/*
+	 * No entry is live: the old table's were all forgotten, and the sum
+	 * is 0 already; so it is for a new one at any rate.
+	 */
+	atomic64_set(&mlra_spread_pages, 0);
 	if (old) {
 		synchronize_rcu();
 		vfree(old);
@@ -191,7 +195,7 @@ void mlra_stream_restore(struct mlra_stream *e)
 /* Free @e, locked: its file leaves the footprint, and the key goes. */
 static void stream_unkey(struct mlra_stream *e)
 {
-	atomic_long_sub(e->spread_pages, &mlra_spread_pages);
+	atomic64_sub(e->spread_pages, &mlra_spread_pages);
 	e->spread_pages = 0;
 	WRITE_ONCE(e->file, NULL);
 }
@@ -208,20 +212,26 @@ static void stream_unkey(struct mlra_stream *e)
  * those files each fault is in. Each file counts once per stream: two
  * streams of one file count it twice.
  *
+ * A file counts for at most memory and a page: more does not change the
+ * answer. Memory is all of it, not a memory cgroup's limit: in a cgroup
+ * smaller than the machine, streams are spread later or never, which
+ * costs gain, not safety.
+ *
  * Return: true if @scattered and the footprint, @e's file with it, is
  * larger than memory (totalram_pages()).
  */
 bool mlra_stream_spread(struct mlra_stream *e, bool scattered)
 {
-	u32 pages = scattered ? min_t(u64, file_pages(e->file), U32_MAX) : 0;
+	u64 ram = totalram_pages();
+	u32 pages = 0;
 
+	if (scattered)
+		pages = min_t(u64, min(file_pages(e->file), ram + 1), U32_MAX);
 	if (pages != e->spread_pages) {
-		atomic_long_add(pages, &mlra_spread_pages);
-		atomic_long_sub(e->spread_pages, &mlra_spread_pages);
+		atomic64_add((s64)pages - e->spread_pages, &mlra_spread_pages);
 		e->spread_pages = pages;
 	}
-	return scattered &&
-	       atomic_long_read(&mlra_spread_pages) > (long)totalram_pages();
+	return scattered && atomic64_read(&mlra_spread_pages) > (s64)ram;
 }
 
 /*

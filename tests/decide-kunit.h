@@ -116,7 +116,7 @@ static void mlra_decide_spread_shrinks(struct kunit *test)
 	test_scattered_faults(fits, half);
 	KUNIT_EXPECT_EQ(test, fits->f_ra.ra_pages, 16);
 	for (i = 0; i < 16; i++)
-		mlra_stream_access(in_order, 64 * i, 1, MLRA_ACCESS_FAULT,
+		mlra_stream_access(in_order, 32 * i, 1, MLRA_ACCESS_FAULT,
 				   MLRA_HINT_NONE);
 	KUNIT_EXPECT_EQ(test, in_order->f_ra.ra_pages, 32);
 	mlra_test_steer_off();

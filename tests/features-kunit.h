@@ -219,10 +219,10 @@ static void add_scattered(struct mlra_history *h, int n, u8 kind, int near)
 }
 
 /*
- * Scattered: sixteen faults anywhere; not with every fourth near the one
- * before (4 of 15 steps: 273 >= 256), nor as reads, nor the four faults
- * above (one step in three repeats the last stride), nor the faults of a
- * mapping read in order (each a window after the one before).
+ * Scattered: sixteen faults anywhere, or the first eight of them; not the
+ * first seven (too few), nor with every fourth near the one before (4 of
+ * 15 steps: 273 >= 256), nor as reads, nor faults 100 pages apart (a
+ * stride), nor those of a mapping read in order (a window apart).
  */
 static void mlra_features_scattered_faults(struct kunit *test)
 {
@@ -235,29 +235,37 @@ static void mlra_features_scattered_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FAULT], 1024);
 	KUNIT_EXPECT_LT(test, f[MLRA_F_SEQ] + f[MLRA_F_FORWARD] +
 			f[MLRA_F_REVERSE] + f[MLRA_F_STRIDE_SHARE], 256);
-	KUNIT_EXPECT_TRUE(test, mlra_features_scattered(f));
+	KUNIT_EXPECT_TRUE(test, mlra_features_scattered(&h, f));
+
+	for (i = 7; i <= 8; i++) {
+		memset(&h, 0, sizeof(h));
+		add_scattered(&h, i, MLRA_ACCESS_FAULT, 0);
+		mlra_features(&h, 32, 1 << 20, false, f);
+		KUNIT_EXPECT_EQ_MSG(test, mlra_features_scattered(&h, f), i == 8,
+				    "%d faults", i);
+	}
 
 	memset(&h, 0, sizeof(h));
 	add_scattered(&h, 16, MLRA_ACCESS_FAULT, 4);
 	mlra_features(&h, 32, 1 << 20, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 273);
-	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 
 	memset(&h, 0, sizeof(h));
 	add_scattered(&h, 16, MLRA_ACCESS_READ, 0);
 	mlra_features(&h, 32, 1 << 20, false, f);
-	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 
 	memset(&h, 0, sizeof(h));
-	for (i = 0; i < 4; i++) {
-		static const u32 where[] = { 500, 20, 900, 300 };
-		struct mlra_access a = { where[i], 1, MLRA_ACCESS_FAULT, 0 };
+	for (i = 0; i < 16; i++) {
+		struct mlra_access a = { 100 * i, 1, MLRA_ACCESS_FAULT, 0 };
 
 		mlra_history_add(&h, &a);
 	}
-	mlra_features(&h, 0, 1000, false, f);
-	KUNIT_EXPECT_EQ(test, f[MLRA_F_STRIDE_SHARE], 341);
-	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+	mlra_features(&h, 32, 2048, false, f);
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);	/* gap 99 */
+	KUNIT_EXPECT_EQ(test, f[MLRA_F_STRIDE_SHARE], 1024);
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 
 	memset(&h, 0, sizeof(h));
 	for (i = 0; i < 16; i++) {
@@ -267,7 +275,7 @@ static void mlra_features_scattered_faults(struct kunit *test)
 	}
 	mlra_features(&h, 32, 1024, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 1024);	/* gap 31 */
-	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(f));
+	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 }
 
 /*

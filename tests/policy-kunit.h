@@ -154,9 +154,11 @@ static void mlra_policy_mapped_minimum(struct kunit *test)
 }
 
 /*
- * Below the floor, "off" is taken for a mapping whose faults are spread
- * over more than memory (its window halves: MLRA_MAPPED_MIN_KB), after
- * the same two wins; never an enlargement, nor without both conditions.
+ * For a mapping whose faults are spread over more than memory, "off" is
+ * taken below the floor (its window halves: MLRA_MAPPED_MIN_KB), after
+ * the same two wins; an enlargement never, however sure; neither for a
+ * stream that is not spread, is no mapping, or whose window the kernel
+ * ignores.
  */
 static void mlra_policy_spread_shrinks(struct kunit *test)
 {
@@ -170,13 +172,21 @@ static void mlra_policy_spread_shrinks(struct kunit *test)
 	mlra_policy_reset(&st);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 16);
-	/* ra2048 unsure is a vote for the own window: two of them. */
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 10), 16);
-	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 10), 32);
-	/* Not spread, or not a mapping: the floor holds. */
+	/* ra2048, even sure, is a vote for the own window: two of them. */
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 16);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
+	/* Where the kernel ignores the window, the floor holds. */
+	pp.no_window = true;
+	decide(&pp, &st, 0, 10);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	pp.no_window = false;
+	/* Not spread, or not a mapping: the floor holds, and sure wins. */
 	pp.spread = false;
 	decide(&pp, &st, 0, 10);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	decide(&pp, &st, 1, 500);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 512);
 	pp.spread = true;
 	pp.mapped = false;
 	decide(&pp, &st, 0, 10);

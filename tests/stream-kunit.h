@@ -310,14 +310,15 @@ static void mlra_stream_prefetch_holds_no_file(struct kunit *test)
 /*
  * The footprint of scattered faults: a file counts while its stream's
  * faults are scattered, once, and leaves it when they are not, when the
- * file is released and when its entry is forgotten; a stream is spread
- * only while the footprint is larger than memory.
+ * file is released and when its entry is forgotten; a file larger than
+ * memory counts as memory and a page; a stream is spread only while the
+ * footprint is larger than memory.
  */
 static void mlra_stream_spread_footprint(struct kunit *test)
 {
 	struct file *small = mlra_test_file(test);
 	struct file *big = mlra_test_file_pages(test, totalram_pages() + 256);
-	long base = atomic_long_read(&mlra_spread_pages);
+	s64 base = atomic64_read(&mlra_spread_pages);
 	struct mlra_stream *a, *b;
 
 	mlra_test_read(small, 0);
@@ -331,7 +332,7 @@ static void mlra_stream_spread_footprint(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
 	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
 	raw_spin_unlock(&a->lock);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 
 	raw_spin_lock(&b->lock);
 	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(b, true));
@@ -339,8 +340,8 @@ static void mlra_stream_spread_footprint(struct kunit *test)
 	raw_spin_lock(&a->lock);
 	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(a, true));
 	raw_spin_unlock(&a->lock);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base,
-			(long)totalram_pages() + 512);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base,
+			(s64)totalram_pages() + 1 + 256);
 
 	/* Not scattered: out of the footprint, and never spread itself. */
 	raw_spin_lock(&b->lock);
@@ -349,18 +350,18 @@ static void mlra_stream_spread_footprint(struct kunit *test)
 	raw_spin_lock(&a->lock);
 	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
 	raw_spin_unlock(&a->lock);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 
 	/* Released, or forgotten: its pages go with it. */
 	raw_spin_lock(&b->lock);
 	mlra_stream_spread(b, true);
 	raw_spin_unlock(&b->lock);
 	mlra_test_put_file(big);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages) - base, 256);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 	raw_spin_lock(&a->lock);
 	stream_forget(a);
 	raw_spin_unlock(&a->lock);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mlra_spread_pages), base);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages), base);
 	mlra_test_put_file(small);
 }
 

@@ -132,6 +132,6 @@ struct mlra_access *mlra_history_last(struct mlra_history *h);
 void mlra_features(const struct mlra_history *h, u32 window_pages,
 		   u64 file_pages, bool nonrot, s32 *f);
 s32 mlra_log2_q4(u64 x);
-bool mlra_features_scattered(const s32 *f);
+bool mlra_features_scattered(const struct mlra_history *h, const s32 *f);
 
 #endif /* _MLRA_FEATURES_H */

@@ -88,15 +88,17 @@ struct mlra_action {
  * @min_ra_kb: smallest window mlra sets (the kernel's own stays as it is)
  * @max_ra_kb: largest window mlra sets
  * @min_confidence: below this, the answer counts as the kernel's own window
+ *	(except as @spread says)
  * @hysteresis: decisions in a row a new choice must win to take effect
  * @no_window: the kernel reads nothing ahead for the file (a RANDOM hint
  *	mlra may override): a window becomes forward prefetch
  * @mapped: the stream's last access was a fault on a mapping, where the
  *	window is what the kernel reads around every fault it serves
  * @spread: the stream's faults are scattered (mlra_features_scattered())
- *	and so are those of files that, with its own, are larger than
- *	memory: a smaller window the model answers below the confidence
- *	floor is taken for a mapping (mlra_policy_decide())
+ *	over files that, with those of other streams so read, are larger
+ *	than memory: for a mapping, a smaller window the model answers is
+ *	taken below the confidence floor too, a larger one never
+ *	(mlra_policy_decide())
  */
 struct mlra_policy_params {
 	u32 min_ra_kb;

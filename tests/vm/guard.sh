@@ -8,9 +8,12 @@
 # boot, and the thrash guard sees them thrash. Sequential readers, for
 # which that window pays, keep it (2 MiB where the disk says it does not
 # rotate: MLRA_NONROT_MAX_KB), and are no thrashing. Counts, not times.
+# Then, with a fixture model unsure of "off" (tests/models/unsure-off.txt),
+# the same lookups take its smaller read-around anyway (policy: spread),
+# and one file alone does not.
 # Usage: sh vm/guard.sh [LOOKUPS]   lookups per file (default 1000)
-# Expects mlra not loaded, /data/models/ra4096.mlra and a data disk with
-# room for twice the memory.
+# Expects mlra not loaded, /data/models/ra4096.mlra and unsure-off.mlra,
+# and a data disk with room for twice the memory.
 . ./vm/lib.sh
 LOOKUPS=${1:-1000}
 DIR=/data/guard
@@ -112,5 +115,34 @@ fi
 
 echo off >$KNOBS/mode
 check "rmmod" rmmod mlra
+
+# Spread: a model that says "off" below the confidence floor halves the
+# read-around (64 KiB through a mapping: MLRA_MAPPED_MIN_KB) of the same
+# lookups, scattered over files twice memory together; for one of those
+# files alone, which fits, it sets no window. A fresh load: the class
+# muted above would stay muted into the next model for a while.
+check "insmod, again" insmod "$KO"
+check "the unsure fixture model loads" \
+	dd if=/data/models/unsure-off.mlra of=$KNOBS/model bs=64k
+spread=$(stat_value spread_decisions)
+set_before=$(stat_value windows_set)
+echo on >$KNOBS/mode
+sync
+echo 3 >/proc/sys/vm/drop_caches
+mlra-gen -m random $DIR/1 4k "$LOOKUPS" 1
+check_eq "one file that fits: not spread" "$spread" "$(stat_value spread_decisions)"
+check_eq "nor a window set below the floor" "$set_before" "$(stat_value windows_set)"
+unsure=$(lookups on)
+echo "# off: $off; unsure off: $unsure (requests sectors)"
+check "files together twice memory: spread" \
+	test "$(stat_value spread_decisions)" -gt "$spread"
+name="an unsure shrink where spread: at most 0.9 times the sectors of mlra off"
+if echo "$off $unsure" | awk '{ exit !($4 * 10 <= $2 * 9) }'; then
+	ok "$name"
+else
+	not_ok "$name" "off $off, unsure off $unsure"
+fi
+echo off >$KNOBS/mode
+check "rmmod, again" rmmod mlra
 rm -r $DIR
 ok "guard tests ran to the end"
