@@ -121,12 +121,25 @@ u32 mlra_action_window(const struct mlra_policy_params *pp,
 }
 
 /*
+ * Where the kernel ignores the file's window (pp->no_window), an action
+ * with a window above 0, or "stride", is forward prefetch instead.
+ */
+static bool becomes_forward(const struct mlra_policy_params *pp,
+			    const struct mlra_action *a)
+{
+	return pp->no_window &&
+	       (a->prefetch == MLRA_PF_STRIDE ||
+		(!a->prefetch && clamp_kb(a->window_kb, pp)));
+}
+
+/*
  * A mapping whose faults are scattered over files larger than memory
  * together (pp->spread): what read-around brings in beside each fault is
  * likely evicted before any fault reaches it. So a class that reads less
  * around the faults is taken below the confidence floor too (reading less
  * is the safe side of a guess; the guard judges it as any other change),
- * and one that reads more is not taken at all.
+ * and one that reads more is not taken at all. Where the kernel ignores
+ * the window, nothing reads less, and forward prefetch reads more.
  * Return: -1 for a class that reads less there, 1 for one that reads
  * more, 0 otherwise (and for any other stream).
  */
@@ -135,8 +148,10 @@ static int spread_change(const struct mlra_policy_params *pp,
 {
 	u32 window;
 
-	if (!pp->mapped || !pp->spread || pp->no_window)
+	if (!pp->mapped || !pp->spread)
 		return 0;
+	if (pp->no_window)
+		return becomes_forward(pp, a);
 	window = mlra_action_window(pp, a, original_pages);
 	if (window == original_pages)
 		return 0;
@@ -155,7 +170,8 @@ static int spread_change(const struct mlra_policy_params *pp,
  * own window; where pp->spread, so is one that reads more around a
  * mapping's faults, and one that reads less is not (spread_change()). A
  * new choice takes effect once it has won pp->hysteresis decisions in a
- * row (at least one); until then the one in force stays.
+ * row (at least one); until then the one in force stays, unless it reads
+ * more around spread faults.
  * With no model, the kernel's window is restored at once.
  *
  * Return: the window the file should have, in pages.
@@ -187,6 +203,10 @@ u32 mlra_policy_decide(const struct mlra_policy_params *pp,
 		st->streak++;
 	if (st->streak >= pp->hysteresis)
 		st->applied = choice;
+	/* One that reads more around spread faults goes at once. */
+	if (st->applied != MLRA_NO_CLASS &&
+	    spread_change(pp, &actions[st->applied], original_pages) > 0)
+		st->applied = MLRA_NO_CLASS;
 
 	if (st->applied == MLRA_NO_CLASS)
 		return original_pages;
@@ -212,8 +232,7 @@ u8 mlra_policy_prefetch(const struct mlra_policy_params *pp,
 	if (!actions || st->applied == MLRA_NO_CLASS)
 		return MLRA_PF_NONE;
 	a = &actions[st->applied];
-	if (pp->no_window && (a->prefetch == MLRA_PF_STRIDE ||
-			      (!a->prefetch && clamp_kb(a->window_kb, pp))))
+	if (becomes_forward(pp, a))
 		return MLRA_PF_FORWARD;
 	return a->prefetch;
 }

@@ -212,8 +212,8 @@ static void stream_unkey(struct mlra_stream *e)
  * those files each fault is in. Each file counts once per stream: two
  * streams of one file count it twice.
  *
- * A file counts for at most memory and a page: more does not change the
- * answer. Memory is all of it, not a memory cgroup's limit: in a cgroup
+ * A file counts for at most memory and a page (memory as it was then):
+ * more does not change the answer. Memory is all of it, not a memory cgroup's limit: in a cgroup
  * smaller than the machine, streams are spread later or never, which
  * costs gain, not safety.
  *

@@ -176,15 +176,27 @@ static void mlra_policy_spread_shrinks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 16);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
-	/* Where the kernel ignores the window, the floor holds. */
+	/*
+	 * Where the kernel ignores the window, the floor holds, and a window
+	 * (forward prefetch there) is not taken, however sure.
+	 */
 	pp.no_window = true;
 	decide(&pp, &st, 0, 10);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	decide(&pp, &st, 1, 500);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
+	KUNIT_EXPECT_EQ(test, st.applied, MLRA_NO_CLASS);
 	pp.no_window = false;
 	/* Not spread, or not a mapping: the floor holds, and sure wins. */
 	pp.spread = false;
 	decide(&pp, &st, 0, 10);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 0, 10), 32);
+	decide(&pp, &st, 1, 500);
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 512);
+	/* Spread again: that window goes at the first decision. */
+	pp.spread = true;
+	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 32);
+	pp.spread = false;
 	decide(&pp, &st, 1, 500);
 	KUNIT_EXPECT_EQ(test, decide(&pp, &st, 1, 500), 512);
 	pp.spread = true;

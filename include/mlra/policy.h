@@ -97,8 +97,9 @@ struct mlra_action {
  * @spread: the stream's faults are scattered (mlra_features_scattered())
  *	over files that, with those of other streams so read, are larger
  *	than memory: for a mapping, a smaller window the model answers is
- *	taken below the confidence floor too, a larger one never
- *	(mlra_policy_decide())
+ *	taken below the confidence floor too, a larger one never; where
+ *	@no_window, nothing below the floor and no window, which would be
+ *	forward prefetch (mlra_policy_decide())
  */
 struct mlra_policy_params {
 	u32 min_ra_kb;
