@@ -44,6 +44,10 @@ rc=0
 $vm --bin fio -- 'fio --version' >"$tmp/out" 2>"$tmp/err" || rc=$?
 expect "--bin fio runs in the guest" 0
 rc=0
+$vm --mem 192 --bin fio -- 'fio --version' >"$tmp/out" 2>"$tmp/err" || rc=$?
+expect "fails a run whose initramfs did not fit in memory, saying so" 125 \
+	"initramfs did not fit"
+rc=0
 # xz loads liblzma: the libraries come along. Given by its path, it goes
 # to /usr/local/bin; called by that path, as busybox's shell runs its own
 # xz applet for a bare "xz".
