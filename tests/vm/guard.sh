@@ -59,20 +59,35 @@ check_eq "nor is it undone for sequential readers, through a mapping too" \
 check_eq "reading files that fit is no thrashing" \
 	"$thrash" "$(stat_value thrash_periods)"
 
-# lookups MODE N: "requests sectors" the disk served for readers of
-# files 1 to N, one per file at once, from a cold cache, in mlra's mode
-# MODE.
-lookups() {
+# served MODE CMD...: "requests sectors" the disk served for CMD, from a
+# cold cache, in mlra's mode MODE.
+served() {
 	echo "$1" >$KNOBS/mode
+	shift
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	_before=$(awk '{ print $1, $3 }' /sys/block/vda/stat)
-	for _i in $(seq "$2"); do
+	"$@"
+	echo "$_before $(awk '{ print $1, $3 }' /sys/block/vda/stat)" |
+		awk '{ print $3 - $1, $4 - $2 }'
+}
+
+# at_most NAME OFF ON RATIO: ok if the sectors of ON (served's "requests
+# sectors") are at most RATIO (awk arithmetic) times those of OFF.
+at_most() {
+	if echo "$2 $3" | awk -v r="$4" '{ exit !($4 <= $2 * r + 128) }'; then
+		ok "$1"
+	else
+		not_ok "$1" "off $2, on $3"
+	fi
+}
+
+# lookups N: readers of files 1 to N, one per file at once.
+lookups() {
+	for _i in $(seq "$1"); do
 		mlra-gen -m random $DIR/$_i 4k "$LOOKUPS" "$_i" &
 	done
 	wait
-	echo "$_before $(awk '{ print $1, $3 }' /sys/block/vda/stat)" |
-		awk '{ print $3 - $1, $4 - $2 }'
 }
 
 # The guard itself: two of the files, half memory together, are not
@@ -89,7 +104,7 @@ mount -t tracefs tracefs $TRACE 2>/dev/null
 : >$TRACE/trace
 echo 1 >$TRACE/events/mlra/mlra_decision/enable
 echo 1 >$TRACE/events/mlra/mlra_guard_undo/enable
-two=$(lookups on 2)
+two=$(served on lookups 2)
 echo 0 >$TRACE/events/mlra/mlra_guard_undo/enable
 echo 0 >$TRACE/events/mlra/mlra_decision/enable
 echo "# two files, on: $two (requests sectors)"
@@ -116,12 +131,12 @@ check "some were undone at once, at a request" \
 # model costs stays within 1.25 times the sectors of mlra off, whether
 # the spread rule refuses its windows or the guard (or the thrash guard,
 # or the class's mute from above) takes them back.
-off=$(lookups off 8)
+off=$(served off lookups 8)
 thrash=$(stat_value thrash_periods)
 undone_before=$(($(stat_value guard_undone_cost) + $(stat_value guard_undone_thrash)))
 held_before=$(stat_value guard_held)
 spread=$(stat_value spread_decisions)
-on=$(lookups on 8)
+on=$(served on lookups 8)
 echo "# off: $off; on: $on (requests sectors)"
 echo "# guard: $(grep -E '^(guard_|thrash_|spread_)' $STATS | tr '\n' ' ')"
 check "lookups over files twice memory are thrashing" \
@@ -130,12 +145,8 @@ check "the spread rule, or the guard, kept the model's windows back" \
 	test $(($(stat_value spread_decisions) + $(stat_value guard_undone_cost) + \
 		$(stat_value guard_undone_thrash) + $(stat_value guard_held))) \
 		-gt $((spread + undone_before + held_before))
-name="mapped random lookups over files twice memory: sectors with a 4 MiB model within 1.25x of mlra off"
-if echo "$off $on" | awk '{ exit !($4 <= $2 * 5 / 4 + 128) }'; then
-	ok "$name"
-else
-	not_ok "$name" "off $off, on $on"
-fi
+at_most "mapped random lookups over files twice memory: sectors with a 4 MiB model within 1.25x of mlra off" \
+	"$off" "$on" 1.25
 
 echo off >$KNOBS/mode
 check "rmmod" rmmod mlra
@@ -146,22 +157,15 @@ check "rmmod" rmmod mlra
 # those files alone, which fits, it sets no window. A fresh load: the
 # class muted above would stay muted into the next model for a while.
 
-# spread_lookups MODE: "requests sectors" the disk served for LOOKUPS
-# random 4 KiB lookups a file through mappings of all 8, from a cold
-# cache, in mlra's mode MODE, by one process that holds them all open
-# (fio): how many count together does not depend on scheduling.
+# spread_lookups: LOOKUPS random 4 KiB lookups a file through mappings
+# of all 8, by one process that holds them all open (fio): how many
+# count together does not depend on scheduling.
 spread_lookups() {
-	echo "$1" >$KNOBS/mode
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	_before=$(awk '{ print $1, $3 }' /sys/block/vda/stat)
 	fio --eta=never --output=/dev/null --name=spread --rw=randread \
 		--bs=4k --ioengine=mmap --fadvise_hint=0 --invalidate=0 \
 		--randseed=1 --norandommap --file_service_type=random \
 		--filename="$DIR/1:$DIR/2:$DIR/3:$DIR/4:$DIR/5:$DIR/6:$DIR/7:$DIR/8" \
 		--number_ios=$((LOOKUPS * 8))
-	echo "$_before $(awk '{ print $1, $3 }' /sys/block/vda/stat)" |
-		awk '{ print $3 - $1, $4 - $2 }'
 }
 
 check "insmod, again" insmod "$KO"
@@ -175,17 +179,13 @@ echo 3 >/proc/sys/vm/drop_caches
 mlra-gen -m random $DIR/1 4k "$LOOKUPS" 1
 check_eq "one file that fits: not spread" "$spread" "$(stat_value spread_decisions)"
 check_eq "nor a window set below the floor" "$set_before" "$(stat_value windows_set)"
-off=$(spread_lookups off)
-unsure=$(spread_lookups on)
+off=$(served off spread_lookups)
+unsure=$(served on spread_lookups)
 echo "# off: $off; unsure off: $unsure (requests sectors)"
 check "files together twice memory: spread" \
 	test "$(stat_value spread_decisions)" -gt "$spread"
-name="an unsure shrink where spread: at most 0.9 times the sectors of mlra off"
-if echo "$off $unsure" | awk '{ exit !($4 * 10 <= $2 * 9) }'; then
-	ok "$name"
-else
-	not_ok "$name" "off $off, unsure off $unsure"
-fi
+at_most "an unsure shrink where spread: at most 0.9 times the sectors of mlra off" \
+	"$off" "$unsure" 0.9
 echo off >$KNOBS/mode
 check "rmmod, again" rmmod mlra
 rm -r $DIR
