@@ -7,17 +7,24 @@
 
 #include <kunit/test.h>
 
-/* Fill @h with @n accesses of @pages pages at @first + i * @step. */
-static void add_run(struct mlra_history *h, int n, u32 first, s32 step,
-		    u16 pages)
+/* Add @n accesses of @kind, @pages pages each, at @first + i * @step. */
+static void add_kind_run(struct mlra_history *h, int n, u32 first, s32 step,
+			 u16 pages, u8 kind)
 {
-	struct mlra_access a = { .pages = pages, .kind = MLRA_ACCESS_READ };
+	struct mlra_access a = { .pages = pages, .kind = kind };
 	int i;
 
 	for (i = 0; i < n; i++) {
 		a.index = first + i * step;
 		mlra_history_add(h, &a);
 	}
+}
+
+/* Fill @h with @n reads of @pages pages at @first + i * @step. */
+static void add_run(struct mlra_history *h, int n, u32 first, s32 step,
+		    u16 pages)
+{
+	add_kind_run(h, n, first, step, pages, MLRA_ACCESS_READ);
 }
 
 static void expect_features(struct kunit *test, const s32 *got,
@@ -257,22 +264,14 @@ static void mlra_features_scattered_faults(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 
 	memset(&h, 0, sizeof(h));
-	for (i = 0; i < 16; i++) {
-		struct mlra_access a = { 100 * i, 1, MLRA_ACCESS_FAULT, 0 };
-
-		mlra_history_add(&h, &a);
-	}
+	add_kind_run(&h, 16, 0, 100, 1, MLRA_ACCESS_FAULT);
 	mlra_features(&h, 32, 2048, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 0);	/* gap 99 */
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_STRIDE_SHARE], 1024);
 	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));
 
 	memset(&h, 0, sizeof(h));
-	for (i = 0; i < 16; i++) {
-		struct mlra_access a = { 32 * i, 1, MLRA_ACCESS_FAULT, 0 };
-
-		mlra_history_add(&h, &a);
-	}
+	add_kind_run(&h, 16, 0, 32, 1, MLRA_ACCESS_FAULT);
 	mlra_features(&h, 32, 1024, false, f);
 	KUNIT_EXPECT_EQ(test, f[MLRA_F_FORWARD], 1024);	/* gap 31 */
 	KUNIT_EXPECT_FALSE(test, mlra_features_scattered(&h, f));

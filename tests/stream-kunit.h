@@ -307,6 +307,17 @@ static void mlra_stream_prefetch_holds_no_file(struct kunit *test)
 	fput(f);
 }
 
+/* mlra_stream_spread() as a decision calls it: under the entry's lock. */
+static bool spread_locked(struct mlra_stream *e, bool scattered)
+{
+	bool spread;
+
+	raw_spin_lock(&e->lock);
+	spread = mlra_stream_spread(e, scattered);
+	raw_spin_unlock(&e->lock);
+	return spread;
+}
+
 /*
  * The footprint of scattered faults: a file counts while its stream's
  * faults are scattered, once, and leaves it when they are not, when the
@@ -328,34 +339,22 @@ static void mlra_stream_spread_footprint(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 
-	raw_spin_lock(&a->lock);
-	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
-	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
-	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_FALSE(test, spread_locked(a, true));
+	KUNIT_EXPECT_FALSE(test, spread_locked(a, true));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 
-	raw_spin_lock(&b->lock);
-	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(b, true));
-	raw_spin_unlock(&b->lock);
-	raw_spin_lock(&a->lock);
-	KUNIT_EXPECT_TRUE(test, mlra_stream_spread(a, true));
-	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_TRUE(test, spread_locked(b, true));
+	KUNIT_EXPECT_TRUE(test, spread_locked(a, true));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base,
 			(s64)totalram_pages() + 1 + 256);
 
 	/* Not scattered: out of the footprint, and never spread itself. */
-	raw_spin_lock(&b->lock);
-	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(b, false));
-	raw_spin_unlock(&b->lock);
-	raw_spin_lock(&a->lock);
-	KUNIT_EXPECT_FALSE(test, mlra_stream_spread(a, true));
-	raw_spin_unlock(&a->lock);
+	KUNIT_EXPECT_FALSE(test, spread_locked(b, false));
+	KUNIT_EXPECT_FALSE(test, spread_locked(a, true));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 
 	/* Released, or forgotten: its pages go with it. */
-	raw_spin_lock(&b->lock);
-	mlra_stream_spread(b, true);
-	raw_spin_unlock(&b->lock);
+	spread_locked(b, true);
 	mlra_test_put_file(big);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mlra_spread_pages) - base, 256);
 	raw_spin_lock(&a->lock);
