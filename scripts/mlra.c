@@ -506,6 +506,20 @@ static unsigned long long dropped_now(void)
 	return s ? stat_get(s, "access_log_dropped") : 0;
 }
 
+/*
+ * While mlra steers, what its windows and prefetch read in never misses
+ * or faults, so a log recorded then lacks those accesses, and a model
+ * trained on it learns from a partial trace. Said, not changed: the mode
+ * is the administrator's.
+ */
+static void warn_if_steering(void)
+{
+	const char *s = read_text(path_in(sysfs_dir(), "mode"));
+
+	if (s && (!strcmp(s, "on\n") || !strcmp(s, "on")))
+		warnx("mode on: the log lacks what mlra reads ahead; 'mlra mode observe' first");
+}
+
 static int cmd_record(int argc, char **argv)
 {
 	static struct mlra_log_record rec[4096];
@@ -540,6 +554,7 @@ static int cmd_record(int argc, char **argv)
 	if (a < argc && seconds > 0)
 		errx(EXIT_USAGE, "record: -t or a command, not both");
 	need_debugfs();
+	warn_if_steering();
 	fd = open(path_in(debugfs_dir(), "access_log"),
 		  O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == EBUSY)

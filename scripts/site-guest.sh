@@ -16,7 +16,7 @@ work() {
 
 case ${1:?record or bench} in
 record)
-	insmod /mlra/mlra.ko
+	insmod /mlra/mlra.ko mode=observe
 	mkdir -p /data/out
 	echo 3 >/proc/sys/vm/drop_caches
 	mlra record -o /data/out/site.bin -- sh -c 'cmp /data/a.dat /data/b.dat >/dev/null; true'

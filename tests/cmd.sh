@@ -124,8 +124,13 @@ if [ "$(id -u)" -ne 0 ]; then
 		"$mlra" record -t 1 -o "$tmp/r.bin"
 fi
 chmod 755 "$dbg"
+expect "record in mode on warns that the log misses what mlra reads" 1 \
+	"'mlra mode observe' first" "$mlra" record -t 1 -o "$tmp/r.bin"
+echo observe >"$sys/mode"
 expect "record without an access log fails and says so" 1 "access_log" \
 	"$mlra" record -t 1 -o "$tmp/r.bin"
+grep -q "'mlra mode observe' first" "$tmp/err" && not_ok "record in mode observe does not warn" "$(cat "$tmp/err")" ||
+	ok "record in mode observe does not warn"
 
 # report on a hand-made log: two streams of one file read backwards a page
 # at a time, one of another read forwards (tests/records.sh); a miss of

@@ -113,6 +113,10 @@ check_eq "parameters set the knobs" "0 off" "$(cat $KNOBS/enabled) $(cat $KNOBS/
 probe_registered && not_ok "mode=off loads without the probe" registered ||
 	ok "mode=off loads without the probe"
 rmmod mlra
+check "insmod with mode=observe" insmod "$KO" mode=observe
+check_eq "mode=observe: the mode, the probe registered" "observe yes" \
+	"$(cat $KNOBS/mode) $(probe_registered && echo yes || echo no)"
+rmmod mlra
 if insmod "$KO" mode=bogus 2>/dev/null; then
 	not_ok "insmod rejects mode=bogus" "it loaded"
 	rmmod mlra
