@@ -42,7 +42,9 @@ run_all() {
 
 phase=vanilla
 run_all
-insmod /mlra/mlra.ko mode=on
+# No parameter: what the module does by default (mode on).
+insmod /mlra/mlra.ko
+[ "$(cat /sys/kernel/mm/mlra/mode)" = on ] || { echo "demo: mlra loaded in mode $(cat /sys/kernel/mm/mlra/mode), not on" >&2; exit 1; }
 phase=mlra
 run_all
 # What the mlra command shows of it, with a reader holding the file open.

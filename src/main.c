@@ -15,9 +15,9 @@ static bool enabled = true;
 module_param(enabled, bool, 0);
 MODULE_PARM_DESC(enabled, "Initial value of the enabled knob (default: 1)");
 
-static char *mode = "observe";
+static char *mode = "on";
 module_param(mode, charp, 0);
-MODULE_PARM_DESC(mode, "Initial mode: off, observe or on (default: observe)");
+MODULE_PARM_DESC(mode, "Initial mode: off, observe or on (default: on)");
 
 static bool default_model = true;
 module_param(default_model, bool, 0);

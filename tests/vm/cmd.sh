@@ -11,13 +11,15 @@ ino=$(stat -c %i $FILE)
 
 check "insmod" insmod "$KO"
 mlra status >/tmp/status 2>&1
-check_eq "status: enabled, mode observe" "mlra: enabled, mode observe" \
+check_eq "status: enabled, mode on" "mlra: enabled, mode on" \
 	"$(head -n 1 /tmp/status)"
 check "status: the model is the built-in one" \
 	grep -q "^model: mlra-default.* built in\$" /tmp/status
 check "status: the counters in words" \
 	grep -q "^streams: [0-9]* live of 4096, table [0-9]* KiB\$" /tmp/status
 
+check "mode observe" mlra mode observe
+check_eq "mode observe reads back" observe "$(cat $KNOBS/mode)"
 check "mode on" mlra mode on
 check_eq "mode on reads back" on "$(cat $KNOBS/mode)"
 check "set max_ra_kb 2048" mlra set max_ra_kb 2048

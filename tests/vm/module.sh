@@ -11,7 +11,7 @@ check_eq "the built-in default model is loaded" "name mlra-default-13-16-10" \
 	"$(head -n 1 $KNOBS/model_info)"
 check "debugfs stats exists" test -f "$STATS"
 check_eq "enabled defaults to 1" 1 "$(cat $KNOBS/enabled)"
-check_eq "mode defaults to observe" observe "$(cat $KNOBS/mode)"
+check_eq "mode defaults to on" on "$(cat $KNOBS/mode)"
 check "kprobe on filemap_read registered" probe_registered
 check_eq "knobs are root-only (0600)" "600 600" \
 	"$(stat -c %a $KNOBS/enabled) $(stat -c %a $KNOBS/mode)"

@@ -55,7 +55,8 @@ check_eq "rmmod gave the file its own window back" 32 "$(stream_col 3)"
 exec 3<&-
 
 dd if=/data/models/steer.mlra of=$KNOBS/model bs=64k 2>/dev/null
-check_eq "observe is the default mode" observe "$(cat $KNOBS/mode)"
+check_eq "on is the default mode" on "$(cat $KNOBS/mode)"
+echo observe >$KNOBS/mode
 before=$(stat_value windows_would_set)
 exec 3<$FILE
 dd bs=64k count=64 <&3 >/dev/null 2>&1
