@@ -212,14 +212,14 @@ kept_run families c1 20260101T000002 0.7 0.8 2.0
 kept_run families c1 20260101T000003 1.5 1.6 1.7
 MLRA_CACHE=$tmp/cache "$MLRA_TOP/scripts/families" table bench cloud --runs 3 >"$tmp/table" 2>&1
 if grep -q '^| a | 15.00 | 10.00 | 0.80x |' "$tmp/table" &&
-   grep -q '^3 times, each in boots of its own, .* all of code c1 6.1.0$' "$tmp/table"; then
+   grep -q '^3 times, each in boots of its own, on 2026-01-01, all of code c1 6.1.0$' "$tmp/table"; then
 	ok "families table --runs: a family's speedup is the median of the benches'"
 else
 	not_ok "families table --runs: a family's speedup is the median of the benches'" \
 		"$(cat "$tmp/table")"
 fi
 expect_fail "families table --runs: more benches than are kept are refused" \
-	"3 bench(es) on cloud kept" \
+	"3 bench run(s) on cloud kept" \
 	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table bench cloud --runs 4
 kept_run families c2 20260101T000004 1.0 1.0 1.0
 expect_fail "families table --runs: benches of different code are refused" \
@@ -243,6 +243,9 @@ kept_run adversarial c2 20260101T000004 1.0 1.0 1.0
 expect_fail "families table adversarial --runs: runs of different code are refused" \
 	"not one code" \
 	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table adversarial cloud --runs 2
+expect_fail "families table adversarial --runs: more runs than are kept are refused" \
+	"4 adversarial run(s) on cloud kept" \
+	env MLRA_CACHE="$tmp/cache" "$MLRA_TOP/scripts/families" table adversarial cloud --runs 5
 
 # The plots and the README's summary are what the results' tables make.
 if "$MLRA_TOP/scripts/plots" --check >"$tmp/plots" 2>&1; then
